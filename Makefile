@@ -1,0 +1,52 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# make            module for KDIR and sbxfwctl
+# make check      every test: unit tests, static checks, both test kernels in QEMU
+# make demo       the product working in a QEMU VM
+# make KDIR=...   the module for any kernel build directory
+
+VERSION := $(shell sed -n 's/^\#define SBXFW_VERSION "\(.*\)"/\1/p' kmod/version.h)
+
+# The running kernel's build directory, else the newest installed test
+# kernel's headers (this machine's own kernel cannot load modules at all).
+KVER ?= $(shell uname -r)
+KDIR ?= $(firstword $(wildcard /lib/modules/$(KVER)/build) \
+		    $(shell selftests/vm/kernels.sh --build-dirs 2>/dev/null))
+
+PREFIX ?= /usr/local
+
+all: module userspace
+
+module:
+	@test -n "$(KDIR)" || { echo "no kernel build directory: install linux-headers or pass KDIR=" >&2; exit 1; }
+	$(MAKE) -C $(KDIR) M=$(CURDIR) modules
+
+userspace:
+	$(MAKE) -C userspace
+
+# sparse over the module (C=2 checks every file, not only rebuilt ones).
+sparse:
+	$(MAKE) -C $(KDIR) M=$(CURDIR) C=2 CHECK=sparse modules
+
+check:
+	selftests/run.sh
+
+demo:
+	selftests/vm/demo.sh
+
+install: all
+	$(MAKE) -C $(KDIR) M=$(CURDIR) modules_install
+	$(MAKE) -C userspace install PREFIX=$(PREFIX)
+
+dkms-install:
+	rm -rf /usr/src/sbxfw-$(VERSION)
+	mkdir -p /usr/src/sbxfw-$(VERSION)
+	cp -r Kbuild Makefile dkms.conf kmod uapi /usr/src/sbxfw-$(VERSION)/
+	dkms install -m sbxfw -v $(VERSION)
+
+clean:
+	-$(MAKE) -C $(KDIR) M=$(CURDIR) clean
+	$(MAKE) -C userspace clean
+	rm -rf build
+
+.PHONY: all module userspace sparse check demo install dkms-install clean

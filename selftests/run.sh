@@ -1,0 +1,89 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Every test of the project (make check): builds, userspace unit tests,
+# static checks of the kernel code, the harness's self-test, then the
+# kselftest suite in QEMU once per test kernel. Each suite writes TAP to
+# build/results/; the run ends with "N passed, N failed, N skipped" counting
+# every case, and exits non-zero if any failed.
+set -uo pipefail
+
+src=$(cd "$(dirname "$0")/.." && pwd)
+cd "$src" || exit 1
+results=$src/build/results
+rm -rf "$results"
+mkdir -p "$results"
+
+kernels=$(selftests/vm/kernels.sh)
+if [ -z "$kernels" ]; then
+	echo "run.sh: no test kernel with headers installed; run selftests/vm/install-deps.sh" >&2
+	exit 1
+fi
+
+# suite NAME COMMAND...: runs COMMAND with its TAP going to NAME.tap and the
+# terminal. A suite that fails without reporting a failing case (it crashed
+# or could not start) gets one failing case of its own.
+suite() {
+	local name=$1 status
+	shift
+	echo "== $name"
+	"$@" 2>&1 | tee "$results/$name.tap"
+	status=${PIPESTATUS[0]}
+	if [ "$status" -ne 0 ] && ! grep -qE '^ *not ok ' "$results/$name.tap"; then
+		echo "not ok 1 $name: exited with status $status" | tee -a "$results/$name.tap"
+	fi
+}
+
+# build NAME COMMAND...: one TAP case for a build step; its log on failure.
+build() {
+	local name=$1 log
+	shift
+	if log=$("$@" 2>&1); then
+		echo "ok 1 $name"
+	else
+		echo "not ok 1 $name"
+		sed 's/^/# /' <<<"$log"
+		return 1
+	fi
+}
+
+suite build-sbxfwctl build "build sbxfwctl" make -C userspace
+suite unit make -s -C userspace check
+suite format build "clang-format is clean" make -s -C userspace format-check
+for check in selftests/host/*.sh; do
+	suite "host-$(basename "$check" .sh)" bash "$check"
+done
+
+vm() { # KVER: the kselftest suite in a guest running that kernel
+	local kver=$1 ko status
+	ko=$(selftests/vm/build-module.sh "$kver") || { echo "not ok 1 module builds for $kver"; return 1; }
+	selftests/vm/run.sh -k "$kver" -t 2400 -o "$src/build/vm/$kver" \
+		-e "SBXFW_KO=$ko" selftests/vm/guest-selftests.sh
+	status=$?
+	cat "$src/build/vm/$kver/results.tap" 2>/dev/null
+	[ "$status" -eq 0 ] || echo "# guest console log: build/vm/$kver/console.log"
+	return "$status"
+}
+for kver in $kernels; do
+	suite "vm-$kver" vm "$kver"
+done
+
+# Count leaf cases: a script's wrapper line ("selftests: sbxfw: x.sh") is
+# not a case of its own, unless it failed without any failing subtest
+# (the script crashed or timed out).
+awk '
+	/^ *(not )?ok [0-9]+/ {
+		indented = ($0 ~ /^ /)
+		failed = ($0 ~ /^ *not ok/)
+		skipped = ($0 ~ /# SKIP/)
+		if (!indented && $0 ~ /selftests: sbxfw: /) {
+			if (failed && !subfail) { fail++; print "FAILED: " FILENAME ": " $0 }
+			subfail = 0
+			next
+		}
+		if (skipped) skip++
+		else if (failed) { fail++; if (indented) subfail = 1; print "FAILED: " FILENAME ": " $0 }
+		else pass++
+	}
+	END { printf "%d passed, %d failed, %d skipped\n", pass, fail, skip; exit(fail > 0) }
+' "$results"/*.tap | sed "s|$results/||" | tee "$results/summary"

@@ -1,0 +1,55 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# The demo's guest side: a sandbox network namespace next to an "internet"
+# namespace with a web server, and sbxfw loaded and managed from outside.
+set -u
+SBXFWCTL=$SBXFW_SRC/userspace/sbxfwctl
+
+say() { printf '\n### %s\n' "$*"; }
+run() {
+	printf '$ %s\n' "$*"
+	"$@"
+	local status=$?
+	[ $status -eq 0 ] || printf '(exit status %d)\n' "$status"
+	return 0
+}
+
+say "Load the module into the running kernel ($(uname -r))"
+run insmod "$SBXFW_KO"
+run "$SBXFWCTL" version
+
+say "A sandbox netns wired to an 'internet' netns serving HTTP on 198.51.100.10"
+ip netns add sandbox
+ip netns add internet
+ip link add veth0 netns sandbox type veth peer name veth0 netns internet
+ip -n sandbox addr add 10.0.0.2/24 dev veth0
+ip -n internet addr add 10.0.0.1/24 dev veth0
+ip -n internet addr add 198.51.100.10/32 dev lo
+for ns in sandbox internet; do
+	ip -n $ns link set lo up
+	ip -n $ns link set veth0 up
+done
+ip -n sandbox route add default via 10.0.0.1
+mkdir -p /tmp/www && echo "hello from the internet" >/tmp/www/index.html
+ip netns exec internet python3 -m http.server 80 --bind 198.51.100.10 -d /tmp/www \
+	>/dev/null 2>&1 &
+server=$!
+ip netns exec sandbox bash -c 'for i in $(seq 50); do (echo >/dev/tcp/198.51.100.10/80) 2>/dev/null && break; sleep 0.1; done'
+run ip netns exec sandbox curl -sS --max-time 5 http://198.51.100.10/
+
+say "Root inside the sandbox (its own user namespace) cannot see or change sbxfw"
+run ip netns exec sandbox unshare -U -r "$SBXFWCTL" version
+
+say "Per-netns state follows the namespaces"
+run "$SBXFWCTL" version
+ip netns del sandbox
+kill $server
+ip netns del internet
+sleep 1
+run "$SBXFWCTL" version
+
+say "Unload"
+run rmmod sbxfw
+echo
+echo "demo: done"

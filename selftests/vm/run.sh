@@ -1,0 +1,90 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# run.sh [-k KVER] [-t SECONDS] [-o OUTDIR] [-e VAR=VALUE]... [-a CMDLINE] [-v] JOB
+#
+# Boots a stock Debian test kernel under QEMU (TCG) with the host's root
+# filesystem read-only over 9p, runs the shell command JOB inside it from
+# the top of this source tree, and powers off. The guest sees OUTDIR (its
+# only writable host directory) at /mnt. The console log is kept in
+# OUTDIR/console.log; -v also shows it, -a appends kernel parameters. Exits with the job's status, or 1 when the guest hung
+# past its timeout, never ran the job, or logged a kernel splat.
+set -uo pipefail
+
+here=$(cd "$(dirname "$0")" && pwd)
+src=$(cd "$here/../.." && pwd)
+kver=$("$here/kernels.sh" | sed -n 1p)
+timeout=900
+out=
+envs=()
+append=
+quiet=1
+
+while getopts "k:t:o:e:a:v" opt; do
+	case $opt in
+	k) kver=$OPTARG ;;
+	t) timeout=$OPTARG ;;
+	o) out=$OPTARG ;;
+	e) envs+=("$OPTARG") ;;
+	a) append=$OPTARG ;;
+	v) quiet=0 ;;
+	*) exit 2 ;;
+	esac
+done
+shift $((OPTIND - 1))
+job=${1:?usage: run.sh [-k KVER] [-t SECONDS] [-o OUTDIR] [-e VAR=VALUE]... [-a CMDLINE] [-v] JOB}
+
+[ -n "$kver" ] && [ -f "/boot/vmlinuz-$kver" ] ||
+	{ echo "run.sh: no test kernel '$kver' (run selftests/vm/install-deps.sh)" >&2; exit 1; }
+[ -n "$out" ] || out=$src/build/vm/$kver
+mkdir -p "$out" "$src/build/vm"
+rm -f "$out"/job.exit "$out"/console.log "$out"/dmesg.txt
+
+# One initramfs per kernel, rebuilt when the scripts that make it change.
+initrd=$src/build/vm/initrd-$kver.img
+if [ ! -f "$initrd" ] || [ "$here/mkinitrd.sh" -nt "$initrd" ] ||
+	[ "$here/initramfs-init" -nt "$initrd" ]; then
+	"$here/mkinitrd.sh" "$kver" "$initrd" || exit 1
+fi
+
+{
+	printf 'export SBXFW_SRC=%q SBXFW_KVER=%q SBXFW_OUT=/mnt\n' "$src" "$kver"
+	printf 'export SBXFW_JOB=%q\n' "$job"
+	for e in "${envs[@]}"; do
+		printf 'export %q\n' "$e"
+	done
+} >"$out/job.env"
+
+cmdline="console=ttyS0 panic=-1 oops=panic loglevel=7 rcupdate.rcu_cpu_stall_timeout=120"
+cmdline+=" sbxfw_guest=$here/guest-init.sh $append"
+
+console=$out/console.log
+qemu=(qemu-system-x86_64 -machine q35 -accel tcg,thread=multi -cpu max
+	-smp 2 -m 2048 -no-reboot -display none -monitor none -nic none
+	-kernel "/boot/vmlinuz-$kver" -initrd "$initrd" -append "$cmdline"
+	-virtfs "local,path=/,mount_tag=root,security_model=none,readonly=on,multidevs=remap"
+	-virtfs "local,path=$out,mount_tag=out,security_model=none"
+	-serial stdio)
+
+if [ "$quiet" = 1 ]; then
+	timeout -k 10 "$timeout" "${qemu[@]}" </dev/null >"$console" 2>&1
+else
+	timeout -k 10 "$timeout" "${qemu[@]}" </dev/null 2>&1 | tee "$console"
+fi
+status=${PIPESTATUS[0]}
+
+if [ "$status" = 124 ] || [ "$status" = 137 ]; then
+	echo "run.sh: guest $kver hung: killed after ${timeout}s (log: $console)" >&2
+	exit 1
+fi
+if [ ! -f "$out/job.exit" ]; then
+	echo "run.sh: guest $kver never finished its job (qemu exit $status; log: $console)" >&2
+	tail -n 30 "$console" >&2
+	exit 1
+fi
+if ! splat=$("$here/scan-log.sh" "$console" "$out/dmesg.txt"); then
+	echo "run.sh: guest $kver logged a kernel problem (log: $console):" >&2
+	echo "$splat" | head -n 40 >&2
+	exit 1
+fi
+exit "$(cat "$out/job.exit")"
