@@ -28,6 +28,10 @@ mount -t 9p -o trans=virtio,version=9p2000.L,msize=262144 out /mnt
 
 # shellcheck source=/dev/null
 . /mnt/job.env
+# The source tree comes as its own share, mounted at its host path: the
+# tmpfs mounts above may hide that path in the host root (a clone in /tmp).
+mkdir -p "$SBXFW_SRC"
+mount -t 9p -o trans=virtio,version=9p2000.L,ro,msize=262144,cache=loose src "$SBXFW_SRC"
 hostname sbxfw-vm
 ip link set lo up
 cd "$SBXFW_SRC" || exit 1

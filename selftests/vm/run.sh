@@ -5,8 +5,9 @@
 #
 # Boots a stock Debian test kernel under QEMU (TCG) with the host's root
 # filesystem read-only over 9p, runs the shell command JOB inside it from
-# the top of this source tree, and powers off. The guest sees OUTDIR (its
-# only writable host directory) at /mnt. The console log is kept in
+# the top of this source tree, and powers off. The guest sees the source
+# tree at its host path wherever it is (even below /tmp, which is the
+# guest's own tmpfs) and OUTDIR (its only writable host directory) at /mnt. The console log is kept in
 # OUTDIR/console.log; -v also shows it, -a appends kernel parameters. Exits with the job's status, or 1 when the guest hung
 # past its timeout, never ran the job, or logged a kernel splat.
 set -uo pipefail
@@ -63,6 +64,7 @@ qemu=(qemu-system-x86_64 -machine q35 -accel tcg,thread=multi -cpu max
 	-smp 2 -m 2048 -no-reboot -display none -monitor none -nic none
 	-kernel "/boot/vmlinuz-$kver" -initrd "$initrd" -append "$cmdline"
 	-virtfs "local,path=/,mount_tag=root,security_model=none,readonly=on,multidevs=remap"
+	-virtfs "local,path=$src,mount_tag=src,security_model=none,readonly=on,multidevs=remap"
 	-virtfs "local,path=$out,mount_tag=out,security_model=none"
 	-serial stdio)
 
