@@ -10,6 +10,13 @@
 
 #include <net/genetlink.h>
 
+/* 6.12 moved the unaligned access helpers out of asm/. */
+#ifdef SBXFW_HAVE_LINUX_UNALIGNED_H
+#include <linux/unaligned.h>
+#else
+#include <asm/unaligned.h>
+#endif
+
 /*
  * Since 6.2 the family's pre_doit/post_doit are handed the split do/dump
  * form of the operation instead of struct genl_ops.
@@ -18,6 +25,13 @@
 #define sbxfw_genl_doit_ops genl_split_ops
 #else
 #define sbxfw_genl_doit_ops genl_ops
+#endif
+
+/* Since 6.7 a dump's parsed attributes live in a struct genl_info. */
+#ifdef SBXFW_HAVE_GENL_INFO_DUMP
+#define sbxfw_dump_attrs(cb)	(genl_info_dump(cb)->attrs)
+#else
+#define sbxfw_dump_attrs(cb)	(genl_dumpit_info(cb)->attrs)
 #endif
 
 #endif /* _SBXFW_COMPAT_H */

@@ -1,50 +1,27 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Module entry and per-network-namespace lifetime.
- *
- * Every namespace gets sbxfw state when it is created and loses it when it
- * is destroyed; the count of namespaces holding state is reported to the
- * control plane so tests can prove nothing outlives its namespace.
+ * Module entry: per-namespace state first, then the control plane that
+ * changes it; torn down in the opposite order.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
-#include <linux/atomic.h>
 #include <linux/module.h>
-#include <net/net_namespace.h>
 
 #include "sbxfw.h"
+#include "upload.h"
 #include "version.h"
-
-static atomic_t netns_count = ATOMIC_INIT(0);
-
-unsigned int sbxfw_netns_count(void)
-{
-	return atomic_read(&netns_count);
-}
-
-static int __net_init sbxfw_net_init(struct net *net)
-{
-	atomic_inc(&netns_count);
-	return 0;
-}
-
-static void __net_exit sbxfw_net_exit(struct net *net)
-{
-	atomic_dec(&netns_count);
-}
-
-static struct pernet_operations sbxfw_net_ops = {
-	.init = sbxfw_net_init,
-	.exit = sbxfw_net_exit,
-};
 
 static int __init sbxfw_init(void)
 {
 	int err;
 
-	err = register_pernet_subsys(&sbxfw_net_ops);
+	err = sbxfw_netns_init();
 	if (err)
 		return err;
+
+	err = sbxfw_upload_init();
+	if (err)
+		goto err_upload;
 
 	err = sbxfw_netlink_init();
 	if (err)
@@ -54,14 +31,17 @@ static int __init sbxfw_init(void)
 	return 0;
 
 err_netlink:
-	unregister_pernet_subsys(&sbxfw_net_ops);
+	sbxfw_upload_exit();
+err_upload:
+	sbxfw_netns_exit();
 	return err;
 }
 
 static void __exit sbxfw_exit(void)
 {
 	sbxfw_netlink_exit();
-	unregister_pernet_subsys(&sbxfw_net_ops);
+	sbxfw_upload_exit();
+	sbxfw_netns_exit();
 }
 
 module_init(sbxfw_init);
