@@ -146,9 +146,15 @@ int sbxfw_conn_open_family(struct sbxfw_conn **connp, const char *family)
 	/*
 	 * libnl 3.7 has no nl_socket_set_ext_ack(). A kernel without the
 	 * option only costs us the message, so a failure is not an error.
+	 * Nor is one of NETLINK_CAP_ACK, which spares us an echo of each
+	 * refused request: parts of a policy are up to 60 KiB.
 	 */
 	(void)setsockopt(nl_socket_get_fd(conn->sk), SOL_NETLINK,
 			 NETLINK_EXT_ACK, &one, sizeof(one));
+	(void)setsockopt(nl_socket_get_fd(conn->sk), SOL_NETLINK,
+			 NETLINK_CAP_ACK, &one, sizeof(one));
+	/* Dump messages may be larger than libnl's one-page buffer. */
+	nl_socket_enable_msg_peek(conn->sk);
 
 	err = resolve(conn->sk, family, &conn->family);
 	if (err)
@@ -175,6 +181,11 @@ void sbxfw_conn_close(struct sbxfw_conn *conn)
 		return;
 	nl_socket_free(conn->sk);
 	free(conn);
+}
+
+int sbxfw_conn_family(const struct sbxfw_conn *conn)
+{
+	return conn->family;
 }
 
 const char *sbxfw_conn_extack(const struct sbxfw_conn *conn)
@@ -242,6 +253,21 @@ int sbxfw_nlmsgerr_parse(struct nlmsghdr *nlh, char *extack, size_t len)
 		snprintf(extack, len, "missing attribute type %u",
 			 nla_get_u32(tb[NLMSGERR_ATTR_MISS_TYPE]));
 	return err;
+}
+
+bool sbxfw_attrs_ok(struct nlattr *head, int len)
+{
+	struct nlattr *pos;
+	int rem;
+
+	nla_for_each_attr(pos, head, len, rem) {
+	}
+	return rem <= 0;
+}
+
+bool sbxfw_nest_ok(struct nlattr *nest)
+{
+	return sbxfw_attrs_ok(nla_data(nest), nla_len(nest));
 }
 
 static int on_valid(struct nl_msg *msg, void *arg)

@@ -9,6 +9,7 @@ int main(int argc, char **argv)
 	struct sbxfwctl ctl = {
 		.out = stdout,
 		.err = stderr,
+		.in = stdin,
 		.ops = &sbxfwctl_netlink_ops,
 	};
 

@@ -4,11 +4,14 @@
  * and the wording of errors shown to the operator.
  */
 #include <errno.h>
+#include <inttypes.h>
 #include <stdarg.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <linux/sbxfw.h>
 
+#include "policy.h"
 #include "sbxfwctl.h"
 #include "version.h"
 
@@ -22,11 +25,14 @@ struct cmd {
 };
 
 static int cmd_version(struct sbxfwctl *ctl, int argc, char **argv);
+static int cmd_policy(struct sbxfwctl *ctl, int argc, char **argv);
 static int cmd_help(struct sbxfwctl *ctl, int argc, char **argv);
 
 static const struct cmd cmds[] = {
 	{ "version", "show the versions of sbxfwctl and of the loaded module",
 	  cmd_version },
+	{ "policy", "set, get, delete, list or check network policies",
+	  cmd_policy },
 	{ "help", "show this help", cmd_help },
 };
 
@@ -35,6 +41,10 @@ const struct sbxfwctl_ops sbxfwctl_netlink_ops = {
 	.close = sbxfw_conn_close,
 	.extack = sbxfw_conn_extack,
 	.version = sbxfw_version_get,
+	.policy_set = sbxfw_policy_set,
+	.policy_get = sbxfw_policy_get,
+	.policy_delete = sbxfw_policy_delete,
+	.policy_list = sbxfw_policy_list,
 };
 
 static void usage(FILE *f)
@@ -52,6 +62,15 @@ static void usage(FILE *f)
 		PROG);
 	for (i = 0; i < ARRAY_SIZE(cmds); i++)
 		fprintf(f, "  %-12s  %s\n", cmds[i].name, cmds[i].summary);
+	fputs("\n"
+	      "policy commands (NETNS: a name in /run/netns, a path, or "
+	      "--pid PID):\n"
+	      "  policy set [--expect-generation N] NETNS FILE|-\n"
+	      "  policy get NETNS\n"
+	      "  policy delete [--expect-generation N] NETNS\n"
+	      "  policy list\n"
+	      "  policy check [--print] FILE|-\n",
+	      f);
 }
 
 __attribute__((format(printf, 2, 3))) static int
@@ -174,6 +193,552 @@ static int cmd_version(struct sbxfwctl *ctl, int argc, char **argv)
 	if (opened)
 		ctl->ops->close(conn);
 	return ret;
+}
+
+/* What a policy subcommand takes besides its name. */
+enum {
+	TAKES_NETNS = 1 << 0,
+	TAKES_FILE = 1 << 1,
+	TAKES_EXPECT = 1 << 2, /* --expect-generation N */
+	TAKES_PRINT = 1 << 3, /* --print */
+};
+
+struct policy_args {
+	const char *cmd; /* "policy set", for messages */
+	const char *netns; /* NAME or PATH, NULL with --pid */
+	bool has_pid;
+	uint32_t pid;
+	bool has_expect;
+	uint64_t expect;
+	bool print;
+	const char *file;
+};
+
+static bool parse_u64(const char *s, uint64_t max, uint64_t *v)
+{
+	uint64_t n = 0;
+
+	if (!*s || strlen(s) > 20)
+		return false;
+	for (; *s; s++) {
+		if (*s < '0' || *s > '9' || n > (max - (*s - '0')) / 10)
+			return false;
+		n = n * 10 + (*s - '0');
+	}
+	*v = n;
+	return true;
+}
+
+/* "--opt VALUE" or "--opt=VALUE"; NULL when @arg is another option. */
+static const char *opt_value(const char *arg, const char *opt, int *i, int argc,
+			     char **argv, bool *missing)
+{
+	size_t len = strlen(opt);
+
+	*missing = false;
+	if (strncmp(arg, opt, len))
+		return NULL;
+	if (arg[len] == '=')
+		return arg + len + 1;
+	if (arg[len])
+		return NULL;
+	if (*i + 1 >= argc) {
+		*missing = true;
+		return NULL;
+	}
+	return argv[++*i];
+}
+
+static int parse_policy_args(struct sbxfwctl *ctl, int argc, char **argv,
+			     unsigned int takes, struct policy_args *a)
+{
+	const char *pos[3], *v;
+	int i, npos = 0, want = 0;
+	bool missing, options = true;
+	uint64_t n;
+
+	for (i = 1; i < argc; i++) {
+		const char *arg = argv[i];
+
+		if (!options || arg[0] != '-' || !strcmp(arg, "-")) {
+			if (npos == (int)ARRAY_SIZE(pos))
+				return usage_error(ctl,
+						   "%s: unexpected argument "
+						   "'%s'",
+						   a->cmd, arg);
+			pos[npos++] = arg;
+		} else if (!strcmp(arg, "--")) {
+			options = false;
+		} else if ((takes & TAKES_EXPECT) &&
+			   ((v = opt_value(arg, "--expect-generation", &i, argc,
+					   argv, &missing)) ||
+			    missing)) {
+			if (missing)
+				return usage_error(ctl,
+						   "%s: --expect-generation "
+						   "needs a value",
+						   a->cmd);
+			if (!parse_u64(v, UINT64_MAX, &a->expect))
+				return usage_error(ctl,
+						   "%s: --expect-generation: "
+						   "'%s' is not a generation "
+						   "(0 or more)",
+						   a->cmd, v);
+			a->has_expect = true;
+		} else if ((takes & TAKES_NETNS) &&
+			   ((v = opt_value(arg, "--pid", &i, argc, argv,
+					   &missing)) ||
+			    missing)) {
+			if (missing)
+				return usage_error(
+					ctl, "%s: --pid needs a value", a->cmd);
+			if (!parse_u64(v, INT32_MAX, &n) || !n)
+				return usage_error(ctl,
+						   "%s: --pid: '%s' is not a "
+						   "process id",
+						   a->cmd, v);
+			if (a->has_pid)
+				return usage_error(ctl, "%s: --pid given twice",
+						   a->cmd);
+			a->has_pid = true;
+			a->pid = n;
+		} else if ((takes & TAKES_PRINT) && !strcmp(arg, "--print")) {
+			a->print = true;
+		} else {
+			return usage_error(ctl, "%s: unknown option '%s'",
+					   a->cmd, arg);
+		}
+	}
+
+	i = 0;
+	if ((takes & TAKES_NETNS) && !a->has_pid) {
+		if (i == npos)
+			return usage_error(ctl,
+					   "%s: no network namespace given "
+					   "(a name, a path or --pid PID)",
+					   a->cmd);
+		a->netns = pos[i++];
+	}
+	if (takes & TAKES_FILE) {
+		if (i == npos)
+			return usage_error(ctl,
+					   "%s: no policy file given (a path, "
+					   "or - for the standard input)",
+					   a->cmd);
+		a->file = pos[i++];
+	}
+	want = i;
+	if (npos > want)
+		return usage_error(ctl, "%s: unexpected argument '%s'", a->cmd,
+				   pos[want]);
+	return SBXFWCTL_EXIT_OK;
+}
+
+/* The network namespace of @a, opened; an exit status on failure. */
+static int open_netns(struct sbxfwctl *ctl, const struct policy_args *a,
+		      struct sbxfw_netns *ns, char *path, size_t len)
+{
+	int err;
+
+	if (a->has_pid) {
+		ns->by_pid = true;
+		ns->id = a->pid;
+		snprintf(path, len, "pid %" PRIu32, a->pid);
+		return SBXFWCTL_EXIT_OK;
+	}
+	if (strchr(a->netns, '/'))
+		snprintf(path, len, "%s", a->netns);
+	else
+		snprintf(path, len, "/run/netns/%s", a->netns);
+	err = sbxfw_netns_open(path, ns);
+	if (err == -EINVAL) {
+		fprintf(ctl->err, PROG ": %s: %s is not a network namespace\n",
+			a->cmd, path);
+		return SBXFWCTL_EXIT_FAIL;
+	}
+	if (err) {
+		fprintf(ctl->err,
+			PROG ": %s: cannot open the network namespace %s: %s\n",
+			a->cmd, path, strerror(-err));
+		return SBXFWCTL_EXIT_FAIL;
+	}
+	return SBXFWCTL_EXIT_OK;
+}
+
+/*
+ * Reads and compiles @file ("-": ctl->in). On failure prints why, as
+ * "@prefix@name: message", and returns an exit status.
+ */
+static int read_policy(struct sbxfwctl *ctl, const char *cmd, const char *file,
+		       struct sbxfw_policy_spec *spec, char *msg, size_t len)
+{
+	bool std = !strcmp(file, "-");
+	FILE *f;
+	int err;
+
+	msg[0] = '\0';
+	f = std ? (ctl->in ? ctl->in : stdin) : fopen(file, "r");
+	if (!f) {
+		fprintf(ctl->err, PROG ": %s: cannot open %s: %s\n", cmd, file,
+			strerror(errno));
+		return SBXFWCTL_EXIT_FAIL;
+	}
+	err = sbxfw_policy_load(f, spec, msg, len);
+	if (!std)
+		fclose(f);
+	return err ? SBXFWCTL_EXIT_FAIL : SBXFWCTL_EXIT_OK;
+}
+
+static const char *file_name(const char *file)
+{
+	return strcmp(file, "-") ? file : "<stdin>";
+}
+
+/* A failed request of a policy command: its errno, extack or reason. */
+static int policy_fail(struct sbxfwctl *ctl, const char *cmd, int err,
+		       const char *why, struct sbxfw_conn *conn)
+{
+	if (err == -EBADMSG && why)
+		return fail_bad_reply(ctl, cmd, why);
+	if (why) {
+		fprintf(ctl->err, PROG ": %s: cannot send the policy: %s\n",
+			cmd, why);
+		return SBXFWCTL_EXIT_FAIL;
+	}
+	return fail(ctl, cmd, err, ctl->ops->extack(conn));
+}
+
+/* Opens the connection of a policy command, or says why it cannot. */
+static int open_conn(struct sbxfwctl *ctl, const char *cmd,
+		     struct sbxfw_conn **connp)
+{
+	int err;
+
+	err = ctl->ops->open(connp);
+	if (!err)
+		return SBXFWCTL_EXIT_OK;
+	return err == -ENOENT ? fail_not_loaded(ctl) :
+				fail(ctl, cmd, err, NULL);
+}
+
+/* Opens the namespace of a policy command, then its connection. */
+static int open_netns_conn(struct sbxfwctl *ctl, const struct policy_args *a,
+			   struct sbxfw_netns *ns, char *path, size_t len,
+			   struct sbxfw_conn **connp)
+{
+	int ret;
+
+	ret = open_netns(ctl, a, ns, path, len);
+	if (ret)
+		return ret;
+	ret = open_conn(ctl, a->cmd, connp);
+	if (ret)
+		sbxfw_netns_close(ns);
+	return ret;
+}
+
+static int print_json(struct sbxfwctl *ctl, json_t *root)
+{
+	int ret;
+
+	ret = json_dumpf(root, ctl->out,
+			 ctl->json ? JSON_COMPACT : JSON_INDENT(2));
+	fputc('\n', ctl->out);
+	return ret ? -EIO : 0;
+}
+
+static int policy_set(struct sbxfwctl *ctl, int argc, char **argv)
+{
+	struct policy_args a = { .cmd = "policy set" };
+	char msg[SBXFW_POLICY_ERR_MAX], path[4096];
+	struct sbxfw_policy_spec spec;
+	struct sbxfw_conn *conn;
+	const char *why = NULL;
+	struct sbxfw_netns ns;
+	uint64_t generation;
+	int ret, err;
+
+	ret = parse_policy_args(ctl, argc, argv,
+				TAKES_NETNS | TAKES_FILE | TAKES_EXPECT, &a);
+	if (ret)
+		return ret;
+	ret = read_policy(ctl, a.cmd, a.file, &spec, msg, sizeof(msg));
+	if (ret) {
+		if (*msg)
+			fprintf(ctl->err, PROG ": %s: %s: %s\n", a.cmd,
+				file_name(a.file), msg);
+		return ret;
+	}
+	ret = open_netns_conn(ctl, &a, &ns, path, sizeof(path), &conn);
+	if (ret)
+		goto out_spec;
+	err = ctl->ops->policy_set(conn, &ns, &spec,
+				   a.has_expect ? &a.expect : NULL, &generation,
+				   &why);
+	if (err) {
+		ret = policy_fail(ctl, a.cmd, err, why, conn);
+	} else {
+		if (ctl->json)
+			fprintf(ctl->out, "{\"generation\":%" PRIu64 "}\n",
+				generation);
+		else
+			fprintf(ctl->out, "generation %" PRIu64 "\n",
+				generation);
+		ret = SBXFWCTL_EXIT_OK;
+	}
+	ctl->ops->close(conn);
+	sbxfw_netns_close(&ns);
+out_spec:
+	sbxfw_spec_release(&spec);
+	return ret;
+}
+
+static int policy_get(struct sbxfwctl *ctl, int argc, char **argv)
+{
+	struct policy_args a = { .cmd = "policy get" };
+	struct sbxfw_policy_spec spec;
+	struct sbxfw_conn *conn;
+	const char *why = NULL;
+	struct sbxfw_netns ns;
+	uint64_t generation;
+	char path[4096];
+	json_t *root;
+	int ret, err, tries = 0;
+
+	ret = parse_policy_args(ctl, argc, argv, TAKES_NETNS, &a);
+	if (ret)
+		return ret;
+	ret = open_netns_conn(ctl, &a, &ns, path, sizeof(path), &conn);
+	if (ret)
+		return ret;
+	do {
+		err = ctl->ops->policy_get(conn, &ns, &spec, &generation, &why);
+	} while (err == -EINTR && ++tries < SBXFWCTL_DUMP_TRIES);
+
+	if (err == -EINTR) {
+		fprintf(ctl->err,
+			PROG ": %s: the policy changed while it was being "
+			     "read, %d times in a row; try again\n",
+			a.cmd, SBXFWCTL_DUMP_TRIES);
+		ret = SBXFWCTL_EXIT_FAIL;
+	} else if (err == -ENODATA || err == -ENOENT) {
+		/* 6.1 drops the extack of a dump that fails to start. */
+		fprintf(ctl->err, PROG ": %s: %s has no policy\n", a.cmd, path);
+		ret = SBXFWCTL_EXIT_FAIL;
+	} else if (err) {
+		ret = policy_fail(ctl, a.cmd, err, why, conn);
+	} else {
+		err = sbxfw_policy_to_json(&spec, &root);
+		if (!err) {
+			err = print_json(ctl, root);
+			json_decref(root);
+		}
+		ret = err ? fail(ctl, a.cmd, err, NULL) : SBXFWCTL_EXIT_OK;
+		sbxfw_spec_release(&spec);
+	}
+	ctl->ops->close(conn);
+	sbxfw_netns_close(&ns);
+	return ret;
+}
+
+static int policy_delete(struct sbxfwctl *ctl, int argc, char **argv)
+{
+	struct policy_args a = { .cmd = "policy delete" };
+	struct sbxfw_conn *conn;
+	struct sbxfw_netns ns;
+	char path[4096];
+	int ret, err;
+
+	ret = parse_policy_args(ctl, argc, argv, TAKES_NETNS | TAKES_EXPECT,
+				&a);
+	if (ret)
+		return ret;
+	ret = open_netns_conn(ctl, &a, &ns, path, sizeof(path), &conn);
+	if (ret)
+		return ret;
+
+	err = ctl->ops->policy_delete(conn, &ns,
+				      a.has_expect ? &a.expect : NULL);
+	ret = err ? fail(ctl, a.cmd, err, ctl->ops->extack(conn)) :
+		    SBXFWCTL_EXIT_OK;
+	ctl->ops->close(conn);
+	sbxfw_netns_close(&ns);
+	return ret;
+}
+
+static const char *name_or_number(const char *name, unsigned int v, char *buf,
+				  size_t len)
+{
+	if (name)
+		return name;
+	snprintf(buf, len, "%u", v);
+	return buf;
+}
+
+static int print_list(struct sbxfwctl *ctl,
+		      const struct sbxfw_policy_info *infos, size_t n)
+{
+	char mode[16], dflt[16];
+	json_t *array, *line;
+	size_t i;
+	int err = 0;
+
+	if (!ctl->json)
+		fprintf(ctl->out,
+			"%-12s  %10s  %-9s  %-7s  %5s  %7s  %7s  %7s\n",
+			"NETNS", "GENERATION", "MODE", "DEFAULT", "RULES",
+			"CIDRS4", "CIDRS6", "DOMAINS");
+	array = json_array();
+	if (!array)
+		return -ENOMEM;
+	for (i = 0; i < n; i++) {
+		const struct sbxfw_policy_info *p = &infos[i];
+		const char *m, *d;
+
+		m = name_or_number(sbxfw_mode_name(p->mode), p->mode, mode,
+				   sizeof(mode));
+		d = name_or_number(sbxfw_action_name(p->default_action),
+				   p->default_action, dflt, sizeof(dflt));
+		if (!ctl->json) {
+			fprintf(ctl->out,
+				"%-12" PRIu64 "  %10" PRIu64
+				"  %-9s  %-7s  %5" PRIu32 "  %7" PRIu32
+				"  %7" PRIu32 "  %7" PRIu32 "\n",
+				p->netns_id, p->generation, m, d, p->rules,
+				p->cidrs4, p->cidrs6, p->domains);
+			continue;
+		}
+		line = json_pack("{s:I,s:I,s:s,s:s,s:I,s:I,s:I,s:I}", "netns",
+				 (json_int_t)p->netns_id, "generation",
+				 (json_int_t)p->generation, "mode", m,
+				 "default", d, "rules", (json_int_t)p->rules,
+				 "cidrs4", (json_int_t)p->cidrs4, "cidrs6",
+				 (json_int_t)p->cidrs6, "domains",
+				 (json_int_t)p->domains);
+		if (json_array_append_new(array, line)) {
+			err = -ENOMEM;
+			break;
+		}
+	}
+	if (!err && ctl->json) {
+		json_dumpf(array, ctl->out, JSON_COMPACT);
+		fputc('\n', ctl->out);
+	}
+	json_decref(array);
+	return err;
+}
+
+static int policy_list(struct sbxfwctl *ctl, int argc, char **argv)
+{
+	struct policy_args a = { .cmd = "policy list" };
+	struct sbxfw_policy_info *infos = NULL;
+	struct sbxfw_conn *conn;
+	const char *why = NULL;
+	int ret, err, tries = 0;
+	size_t n = 0;
+
+	ret = parse_policy_args(ctl, argc, argv, 0, &a);
+	if (ret)
+		return ret;
+	ret = open_conn(ctl, a.cmd, &conn);
+	if (ret)
+		return ret;
+	do {
+		err = ctl->ops->policy_list(conn, &infos, &n, &why);
+	} while (err == -EINTR && ++tries < SBXFWCTL_DUMP_TRIES);
+
+	if (err == -EINTR) {
+		fprintf(ctl->err,
+			PROG ": %s: the policies changed while they were "
+			     "being listed, %d times in a row; try again\n",
+			a.cmd, SBXFWCTL_DUMP_TRIES);
+		ret = SBXFWCTL_EXIT_FAIL;
+	} else if (err) {
+		ret = policy_fail(ctl, a.cmd, err, why, conn);
+	} else {
+		err = print_list(ctl, infos, n);
+		ret = err ? fail(ctl, a.cmd, err, NULL) : SBXFWCTL_EXIT_OK;
+		free(infos);
+	}
+	ctl->ops->close(conn);
+	return ret;
+}
+
+static int policy_check(struct sbxfwctl *ctl, int argc, char **argv)
+{
+	struct policy_args a = { .cmd = "policy check" };
+	char msg[SBXFW_POLICY_ERR_MAX], summary[160];
+	struct sbxfw_policy_counts c;
+	struct sbxfw_policy_spec spec;
+	const char *name;
+	json_t *root;
+	int ret, err;
+
+	ret = parse_policy_args(ctl, argc, argv, TAKES_FILE | TAKES_PRINT, &a);
+	if (ret)
+		return ret;
+	name = file_name(a.file);
+	msg[0] = '\0';
+	ret = read_policy(ctl, a.cmd, a.file, &spec, msg, sizeof(msg));
+	if (ret && !*msg)
+		return ret;
+	if (ret) {
+		if (ctl->json) {
+			root = json_pack("{s:s,s:b,s:s}", "file", name, "ok", 0,
+					 "error", msg);
+			if (root)
+				print_json(ctl, root);
+			json_decref(root);
+		} else {
+			fprintf(ctl->err, "%s: %s\n", name, msg);
+		}
+		return ret;
+	}
+
+	if (a.print) {
+		err = sbxfw_policy_to_json(&spec, &root);
+		if (!err) {
+			err = print_json(ctl, root);
+			json_decref(root);
+		}
+	} else if (ctl->json) {
+		sbxfw_policy_count(&spec, &c);
+		root = json_pack("{s:s,s:b,s:s,s:s,s:I,s:I,s:I,s:I}", "file",
+				 name, "ok", 1, "mode",
+				 sbxfw_mode_name(spec.mode), "default",
+				 sbxfw_action_name(spec.default_action),
+				 "rules", (json_int_t)c.rules, "cidrs4",
+				 (json_int_t)c.cidrs4, "cidrs6",
+				 (json_int_t)c.cidrs6, "domains",
+				 (json_int_t)c.domains);
+		err = root ? print_json(ctl, root) : -ENOMEM;
+		json_decref(root);
+	} else {
+		sbxfw_policy_summary(&spec, summary, sizeof(summary));
+		fprintf(ctl->out, "%s: ok: %s\n", name, summary);
+		err = 0;
+	}
+	sbxfw_spec_release(&spec);
+	return err ? fail(ctl, a.cmd, err, NULL) : SBXFWCTL_EXIT_OK;
+}
+
+static const struct cmd policy_cmds[] = {
+	{ "set", NULL, policy_set },	   { "get", NULL, policy_get },
+	{ "delete", NULL, policy_delete }, { "list", NULL, policy_list },
+	{ "check", NULL, policy_check },
+};
+
+static int cmd_policy(struct sbxfwctl *ctl, int argc, char **argv)
+{
+	size_t i;
+
+	if (argc < 2)
+		return usage_error(ctl, "policy: no subcommand given");
+	for (i = 0; i < ARRAY_SIZE(policy_cmds); i++) {
+		if (!strcmp(argv[1], policy_cmds[i].name))
+			return policy_cmds[i].run(ctl, argc - 1, argv + 1);
+	}
+	return usage_error(ctl, "policy: unknown subcommand '%s'", argv[1]);
 }
 
 static int cmd_help(struct sbxfwctl *ctl, int argc, char **argv)

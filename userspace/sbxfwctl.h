@@ -7,6 +7,7 @@
 #define SBXFW_SBXFWCTL_H
 
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 
 #include "libsbxfw.h"
@@ -24,7 +25,23 @@ struct sbxfwctl_ops {
 	const char *(*extack)(const struct sbxfw_conn *conn);
 	int (*version)(struct sbxfw_conn *conn, struct sbxfw_version *v,
 		       const char **why);
+	int (*policy_set)(struct sbxfw_conn *conn, const struct sbxfw_netns *ns,
+			  const struct sbxfw_policy_spec *spec,
+			  const uint64_t *expect, uint64_t *generation,
+			  const char **why);
+	int (*policy_get)(struct sbxfw_conn *conn, const struct sbxfw_netns *ns,
+			  struct sbxfw_policy_spec *spec, uint64_t *generation,
+			  const char **why);
+	int (*policy_delete)(struct sbxfw_conn *conn,
+			     const struct sbxfw_netns *ns,
+			     const uint64_t *expect);
+	int (*policy_list)(struct sbxfw_conn *conn,
+			   struct sbxfw_policy_info **infos, size_t *n,
+			   const char **why);
 };
+
+/* Reads of a policy that raced with a change are tried this often. */
+#define SBXFWCTL_DUMP_TRIES 5
 
 /* The real thing: libsbxfw over generic netlink. */
 extern const struct sbxfwctl_ops sbxfwctl_netlink_ops;
@@ -32,6 +49,7 @@ extern const struct sbxfwctl_ops sbxfwctl_netlink_ops;
 struct sbxfwctl {
 	FILE *out;
 	FILE *err;
+	FILE *in; /* the policy file "-"; stdin when NULL */
 	const struct sbxfwctl_ops *ops;
 	bool json; /* -j, --json */
 };

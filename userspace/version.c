@@ -43,22 +43,6 @@ static const struct nla_policy stats_policy[SBXFW_A_STAT_MAX + 1] = {
 	[SBXFW_A_STAT_NETNS] = { .type = NLA_U32, .maxlen = sizeof(uint32_t) },
 };
 
-/* libnl's parsers stop silently at bytes that do not form an attribute. */
-static bool attrs_ok(struct nlattr *head, int len)
-{
-	struct nlattr *pos;
-	int rem;
-
-	nla_for_each_attr(pos, head, len, rem) {
-	}
-	return rem <= 0;
-}
-
-static bool nest_ok(struct nlattr *nest)
-{
-	return attrs_ok(nla_data(nest), nla_len(nest));
-}
-
 /* A non-empty NUL-terminated string of printable, non-space ASCII. */
 static bool name_ok(const struct nlattr *nla)
 {
@@ -98,7 +82,7 @@ static int parse_features(struct nlattr *nest, struct sbxfw_version *v,
 	struct nlattr *pos;
 	int rem;
 
-	if (!nest_ok(nest)) {
+	if (!sbxfw_nest_ok(nest)) {
 		*why = "SBXFW_A_FEATURES is not a nest of attributes";
 		return -EBADMSG;
 	}
@@ -127,7 +111,7 @@ static int parse_stats(struct nlattr *nest, struct sbxfw_version *v,
 {
 	struct nlattr *tb[SBXFW_A_STAT_MAX + 1];
 
-	if (!nest_ok(nest)) {
+	if (!sbxfw_nest_ok(nest)) {
 		*why = "SBXFW_A_STATS is not a nest of attributes";
 		return -EBADMSG;
 	}
@@ -157,7 +141,8 @@ static int parse(struct nlmsghdr *nlh, struct sbxfw_version *v,
 	gnlh = nlmsg_data(nlh);
 	v->family_version = gnlh->version;
 
-	if (!attrs_ok(genlmsg_attrdata(gnlh, 0), genlmsg_attrlen(gnlh, 0))) {
+	if (!sbxfw_attrs_ok(genlmsg_attrdata(gnlh, 0),
+			    genlmsg_attrlen(gnlh, 0))) {
 		*why = "reply ends inside an attribute";
 		return -EBADMSG;
 	}

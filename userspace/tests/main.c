@@ -24,7 +24,9 @@ int main(void)
 	int failed;
 
 	all = calloc(n_version_tests + n_genl_tests + n_cli_tests +
-			     n_genl_live_tests,
+			     n_lpm_tests + n_spec_tests + n_policy_json_tests +
+			     n_policy_nl_tests + n_policy_cli_tests +
+			     n_policy_tests + n_genl_live_tests,
 		     sizeof(*all));
 	if (!all)
 		return 1;
@@ -32,6 +34,12 @@ int main(void)
 	n = append(all, n, version_tests, n_version_tests);
 	n = append(all, n, genl_tests, n_genl_tests);
 	n = append(all, n, cli_tests, n_cli_tests);
+	n = append(all, n, lpm_tests, n_lpm_tests);
+	n = append(all, n, spec_tests, n_spec_tests);
+	n = append(all, n, policy_json_tests, n_policy_json_tests);
+	n = append(all, n, policy_nl_tests, n_policy_nl_tests);
+	n = append(all, n, policy_cli_tests, n_policy_cli_tests);
+	n = append(all, n, policy_tests, n_policy_tests);
 	if (genl_live_usable(&why))
 		n = append(all, n, genl_live_tests, n_genl_live_tests);
 	else

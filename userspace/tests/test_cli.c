@@ -24,43 +24,15 @@
 	"from the initial network namespace, with CAP_NET_ADMIN"
 
 static struct {
-	int open_err;
 	int version_err;
 	const char *why;
-	const char *extack;
 	struct nl_msg *reply;
-	int opens;
-	int closes;
 } fake;
-
-/* What fake_open() hands out; never looked into. */
-static char fake_conn;
-
-static int fake_open(struct sbxfw_conn **connp)
-{
-	if (fake.open_err)
-		return fake.open_err;
-	fake.opens++;
-	*connp = (struct sbxfw_conn *)&fake_conn;
-	return 0;
-}
-
-static void fake_close(struct sbxfw_conn *conn)
-{
-	assert_ptr_equal(conn, &fake_conn);
-	fake.closes++;
-}
-
-static const char *fake_extack(const struct sbxfw_conn *conn)
-{
-	assert_ptr_equal(conn, &fake_conn);
-	return fake.extack;
-}
 
 static int fake_version(struct sbxfw_conn *conn, struct sbxfw_version *v,
 			const char **why)
 {
-	assert_ptr_equal(conn, &fake_conn);
+	assert_fake_conn(conn);
 	if (fake.version_err) {
 		memset(v, 0, sizeof(*v));
 		*why = fake.why;
@@ -70,43 +42,18 @@ static int fake_version(struct sbxfw_conn *conn, struct sbxfw_version *v,
 }
 
 static const struct sbxfwctl_ops fake_ops = {
-	.open = fake_open,
-	.close = fake_close,
-	.extack = fake_extack,
+	.open = fake_conn_open,
+	.close = fake_conn_close,
+	.extack = fake_conn_extack,
 	.version = fake_version,
 };
 
-static struct {
-	int status;
-	struct capture out;
-	struct capture err;
-	const char *stdout_text;
-	const char *stderr_text;
-} res;
+static struct cli_result res;
 
 /* Runs sbxfwctl with the NULL-terminated arguments after "sbxfwctl". */
-#define RUN(...) run((const char *[]){ "sbxfwctl", __VA_ARGS__ })
-
-static void run(const char **args)
-{
-	struct sbxfwctl ctl = { .ops = &fake_ops };
-	char *argv[16];
-	int argc;
-
-	for (argc = 0; args[argc]; argc++) {
-		assert_true(argc < 15);
-		argv[argc] = (char *)args[argc];
-	}
-	argv[argc] = NULL;
-
-	capture_begin(&res.out);
-	capture_begin(&res.err);
-	ctl.out = res.out.f;
-	ctl.err = res.err.f;
-	res.status = sbxfwctl_run(&ctl, argc, argv);
-	res.stdout_text = capture_end(&res.out);
-	res.stderr_text = capture_end(&res.err);
-}
+#define RUN(...)                       \
+	cli_run(&res, &fake_ops, NULL, \
+		(const char *[]){ "sbxfwctl", __VA_ARGS__ })
 
 static int setup(void **state)
 {
@@ -114,6 +61,7 @@ static int setup(void **state)
 
 	(void)state;
 	memset(&fake, 0, sizeof(fake));
+	memset(&fake_conn, 0, sizeof(fake_conn));
 	memset(&res, 0, sizeof(res));
 	fake.reply = reply_good(names, 1);
 	return 0;
@@ -123,14 +71,8 @@ static int teardown(void **state)
 {
 	(void)state;
 	nlmsg_free(fake.reply);
-	capture_free(&res.out);
-	capture_free(&res.err);
+	cli_result_free(&res);
 	return 0;
-}
-
-static bool starts_with(const char *s, const char *prefix)
-{
-	return !strncmp(s, prefix, strlen(prefix));
 }
 
 static void assert_usage(const char *text)
@@ -148,7 +90,7 @@ static void test_help(void **state)
 	assert_true(starts_with(res.stdout_text, "usage: sbxfwctl "));
 	assert_usage(res.stdout_text);
 	assert_string_equal(res.stderr_text, "");
-	assert_int_equal(fake.opens, 0);
+	assert_int_equal(fake_conn.opens, 0);
 }
 
 static void test_help_options(void **state)
@@ -164,7 +106,7 @@ static void test_help_options(void **state)
 	RUN("--help", "version", NULL);
 	assert_int_equal(res.status, 0);
 	assert_usage(res.stdout_text);
-	assert_int_equal(fake.opens, 0);
+	assert_int_equal(fake_conn.opens, 0);
 }
 
 static void test_no_command(void **state)
@@ -187,7 +129,7 @@ static void test_unknown_command(void **state)
 	assert_true(starts_with(res.stderr_text,
 				"sbxfwctl: unknown command 'frobnicate'\n"));
 	assert_usage(res.stderr_text);
-	assert_int_equal(fake.opens, 0);
+	assert_int_equal(fake_conn.opens, 0);
 }
 
 static void test_unknown_option(void **state)
@@ -199,7 +141,7 @@ static void test_unknown_option(void **state)
 	assert_true(starts_with(res.stderr_text,
 				"sbxfwctl: unknown option '--bogus'\n"));
 	assert_usage(res.stderr_text);
-	assert_int_equal(fake.opens, 0);
+	assert_int_equal(fake_conn.opens, 0);
 }
 
 static void test_extra_argument(void **state)
@@ -210,7 +152,7 @@ static void test_extra_argument(void **state)
 	assert_true(starts_with(res.stderr_text,
 				"sbxfwctl: version: unexpected argument "
 				"'now'\n"));
-	assert_int_equal(fake.opens, 0);
+	assert_int_equal(fake_conn.opens, 0);
 }
 
 static void test_version_text(void **state)
@@ -225,8 +167,8 @@ static void test_version_text(void **state)
 	assert_int_equal(res.status, 0);
 	assert_string_equal(res.stdout_text, expected);
 	assert_string_equal(res.stderr_text, "");
-	assert_int_equal(fake.opens, 1);
-	assert_int_equal(fake.closes, 1);
+	assert_int_equal(fake_conn.opens, 1);
+	assert_int_equal(fake_conn.closes, 1);
 }
 
 static void assert_version_json(void)
@@ -272,16 +214,16 @@ static void test_version_json(void **state)
 static void test_version_not_loaded(void **state)
 {
 	(void)state;
-	fake.open_err = -ENOENT;
+	fake_conn.open_err = -ENOENT;
 	RUN("version", NULL);
 	assert_int_equal(res.status, 1);
 	assert_string_equal(res.stdout_text, TOOL_LINE);
 	assert_string_equal(res.stderr_text, NOT_LOADED);
-	assert_int_equal(fake.closes, 0);
+	assert_int_equal(fake_conn.closes, 0);
 	teardown(state);
 	setup(state);
 
-	fake.open_err = -ENOENT;
+	fake_conn.open_err = -ENOENT;
 	RUN("-j", "version", NULL);
 	assert_int_equal(res.status, 1);
 	assert_string_equal(res.stdout_text,
@@ -298,21 +240,21 @@ static void test_version_enoent_from_module(void **state)
 	assert_int_equal(res.status, 1);
 	assert_string_equal(res.stderr_text,
 			    "sbxfwctl: version: No such file or directory\n");
-	assert_int_equal(fake.closes, 1);
+	assert_int_equal(fake_conn.closes, 1);
 }
 
 static void test_version_eperm(void **state)
 {
 	(void)state;
 	fake.version_err = -EPERM;
-	fake.extack = "sbxfw: only from the initial network namespace";
+	fake_conn.extack = "sbxfw: only from the initial network namespace";
 	RUN("version", NULL);
 	assert_int_equal(res.status, 1);
 	assert_string_equal(res.stdout_text, TOOL_LINE);
 	assert_string_equal(res.stderr_text,
 			    EPERM_TEXT " (kernel: sbxfw: only from the initial "
 				       "network namespace)\n");
-	assert_int_equal(fake.closes, 1);
+	assert_int_equal(fake_conn.closes, 1);
 	teardown(state);
 	setup(state);
 
@@ -326,7 +268,7 @@ static void test_version_other_error(void **state)
 {
 	(void)state;
 	fake.version_err = -EINVAL;
-	fake.extack = "unexpected attribute";
+	fake_conn.extack = "unexpected attribute";
 	RUN("-j", "version", NULL);
 	assert_int_equal(res.status, 1);
 	assert_string_equal(res.stderr_text,
@@ -335,7 +277,7 @@ static void test_version_other_error(void **state)
 	teardown(state);
 	setup(state);
 
-	fake.open_err = -EPROTONOSUPPORT;
+	fake_conn.open_err = -EPROTONOSUPPORT;
 	RUN("version", NULL);
 	assert_int_equal(res.status, 1);
 	assert_string_equal(res.stderr_text,
@@ -353,7 +295,7 @@ static void test_version_bad_reply(void **state)
 	assert_string_equal(res.stderr_text,
 			    "sbxfwctl: version: malformed reply from the "
 			    "module: no module version (SBXFW_A_VERSION)\n");
-	assert_int_equal(fake.closes, 1);
+	assert_int_equal(fake_conn.closes, 1);
 }
 
 static ssize_t write_fails(void *cookie, const char *buf, size_t len)

@@ -15,6 +15,8 @@
 #include <cmocka.h>
 
 struct nl_msg;
+struct sbxfw_conn;
+struct sbxfwctl_ops;
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -44,12 +46,71 @@ void capture_begin(struct capture *c);
 const char *capture_end(struct capture *c);
 void capture_free(struct capture *c);
 
+/* cli.c: sbxfwctl's command line run against a fake module */
+
+/* The connection the fake module hands out, and what was done with it. */
+struct fake_conn {
+	int open_err; /* fake_conn_open() fails with it */
+	const char *extack; /* fake_conn_extack() returns it */
+	int opens;
+	int closes;
+};
+
+/* Cleared by each file's setup(). */
+extern struct fake_conn fake_conn;
+
+/* The open, close and extack of struct sbxfwctl_ops, on &fake_conn. */
+int fake_conn_open(struct sbxfw_conn **connp);
+void fake_conn_close(struct sbxfw_conn *conn);
+const char *fake_conn_extack(const struct sbxfw_conn *conn);
+/* Fails the test unless @conn is what fake_conn_open() handed out. */
+void assert_fake_conn(const struct sbxfw_conn *conn);
+
+/* A run's exit status and its captured stdout and stderr. */
+struct cli_result {
+	int status;
+	struct capture out;
+	struct capture err;
+	const char *stdout_text;
+	const char *stderr_text;
+};
+
+/*
+ * Runs sbxfwctl with @ops, @in as its standard input (stdin when NULL) and
+ * the NULL-terminated @args, "sbxfwctl" first, into @res.
+ */
+void cli_run(struct cli_result *res, const struct sbxfwctl_ops *ops, FILE *in,
+	     const char **args);
+void cli_result_free(struct cli_result *res);
+
+bool starts_with(const char *s, const char *prefix);
+
 extern const struct CMUnitTest version_tests[];
 extern const size_t n_version_tests;
 extern const struct CMUnitTest genl_tests[];
 extern const size_t n_genl_tests;
 extern const struct CMUnitTest cli_tests[];
 extern const size_t n_cli_tests;
+extern const struct CMUnitTest spec_tests[];
+extern const size_t n_spec_tests;
+extern const struct CMUnitTest policy_json_tests[];
+extern const size_t n_policy_json_tests;
+extern const struct CMUnitTest policy_nl_tests[];
+extern const size_t n_policy_nl_tests;
+extern const struct CMUnitTest policy_cli_tests[];
+extern const size_t n_policy_cli_tests;
+extern const struct CMUnitTest lpm_tests[];
+extern const size_t n_lpm_tests;
+
+extern const struct CMUnitTest policy_tests[];
+extern const size_t n_policy_tests;
+
+/* test_policy_json.c: a spec from JSON text that must compile. */
+struct sbxfw_policy_spec;
+void spec_from_text(const char *text, struct sbxfw_policy_spec *spec);
+/* Same rules, fields, CIDRs and domains, in the same order. */
+void assert_spec_equal(const struct sbxfw_policy_spec *a,
+		       const struct sbxfw_policy_spec *b);
 
 /* Cases that talk to the running kernel's "nlctrl" family. */
 extern const struct CMUnitTest genl_live_tests[];
