@@ -9,6 +9,9 @@ u8 u16 u32 u64 str (NUL-terminated) raw (hex) nest (TYPE:nest:ATTR,ATTR..;
 inner attributes joined by commas, no deeper nesting).
 
   genl.py --cmd 1 [--version 1] [--reserved 0] [--flags 0] [ATTR...]
+
+--json '[[TYPE, KIND, VALUE], ...]' gives the attributes as JSON instead,
+nesting to any depth: a nest's VALUE is again such a list.
 """
 import argparse
 import errno
@@ -48,6 +51,16 @@ def parse_attrs(buf):
         attrs.setdefault(atype & 0x3FFF, buf[4:length])
         buf = buf[(length + 3) & ~3:]
     return attrs
+
+
+def encode_json(attrs):
+    out = b""
+    for atype, kind, value in attrs:
+        if kind == "nest":
+            out += nla(atype | 0x8000, encode_json(value))
+        else:
+            out += encode_attr(f"{atype}:{kind}:{value}")
+    return out
 
 
 def encode_attr(spec):
@@ -116,6 +129,7 @@ def main():
     ap.add_argument("--version", type=int, default=1)
     ap.add_argument("--reserved", type=int, default=0)
     ap.add_argument("--flags", type=lambda v: int(v, 0), default=0)
+    ap.add_argument("--json", help="attributes as a JSON list")
     ap.add_argument("attrs", nargs="*")
     args = ap.parse_args()
 
@@ -125,6 +139,8 @@ def main():
         print(json.dumps({"errno": errno.ENOENT, "extack": "no such family"}))
         return
     payload = b"".join(encode_attr(a) for a in args.attrs)
+    if args.json:
+        payload += encode_json(json.loads(args.json))
     res = g.request(fam, args.cmd, args.version, args.reserved, payload, args.flags)
     res["errname"] = errno.errorcode.get(res["errno"], "OK" if not res["errno"] else "?")
     print(json.dumps(res))

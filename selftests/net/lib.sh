@@ -15,6 +15,7 @@ ksft_fail=0
 ksft_skip=0
 ksft_num=0
 ksft_namespaces=()
+ksft_pids=()
 
 echo "TAP version 13"
 
@@ -93,9 +94,95 @@ ns_create() {
 }
 
 ns_cleanup() {
-	local name
+	local name pid
+	for pid in "${ksft_pids[@]}"; do
+		kill "$pid" 2>/dev/null
+	done
 	for name in "${ksft_namespaces[@]}"; do
 		ip netns del "$name" 2>/dev/null
 	done
 }
 trap ns_cleanup EXIT
+
+# The test network, made by topo_create (namespace names in $sbx, $rtr,
+# $inet, $vm):
+#
+#   vm ──(FORWARD)── sbx ──── rtr ──── inet: servers on
+#   10.30.0.2      10.30.0.1  10.10.0.1  10.20.0.2   198.51.100.10, .11  203.0.113.10
+#   fd30::2        10.10.0.2  10.20.0.1  fd20::2     192.168.50.10 (private)
+#                  fd10::2    fd10::1                169.254.169.254 (metadata)
+#                                                    2001:db8:1::10, 2001:db8:2::10
+#                                                    fd00:ec2::254 (metadata)
+#
+# sbx is the sandbox: its processes use LOCAL_OUT; vm stands for a microVM
+# whose traffic sbx routes (FORWARD). The "internet" uses documentation
+# ranges only and every address lives in these namespaces. inet runs
+# servers.py: TCP 80, 81, 8005, 8011 and UDP 53, 5000 on each address.
+INET4="198.51.100.10 198.51.100.11 203.0.113.10 192.168.50.10 169.254.169.254"
+INET6="2001:db8:1::10 2001:db8:2::10 fd00:ec2::254"
+TCP_PORTS="80 81 8005 8011"
+UDP_PORTS="53 5000"
+
+veth() { # NS1 IF1 NS2 IF2
+	ip link add "$2" netns "$1" type veth peer name "$4" netns "$3" &&
+		ip -n "$1" link set "$2" up && ip -n "$3" link set "$4" up
+}
+
+addr() { # NS IF ADDR/LEN...
+	local ns=$1 dev=$2 a
+	shift 2
+	for a in "$@"; do
+		ip -n "$ns" addr add "$a" dev "$dev" nodad || return 1
+	done
+}
+
+topo_create() {
+	local a specs=() p
+	ns_create sbx rtr inet vm || return 1
+	veth "$vm" eth0 "$sbx" tap0 &&
+		veth "$sbx" eth0 "$rtr" sbx0 &&
+		veth "$rtr" inet0 "$inet" eth0 || return 1
+	addr "$vm" eth0 10.30.0.2/24 fd30::2/64 &&
+		addr "$sbx" tap0 10.30.0.1/24 fd30::1/64 &&
+		addr "$sbx" eth0 10.10.0.2/24 fd10::2/64 &&
+		addr "$rtr" sbx0 10.10.0.1/24 fd10::1/64 &&
+		addr "$rtr" inet0 10.20.0.1/24 fd20::1/64 &&
+		addr "$inet" eth0 10.20.0.2/24 fd20::2/64 || return 1
+	for a in $INET4; do addr "$inet" lo "$a/32" || return 1; done
+	for a in $INET6; do addr "$inet" lo "$a/128" || return 1; done
+	for ns in "$sbx" "$rtr"; do
+		ip netns exec "$ns" sysctl -qw net.ipv4.ip_forward=1 \
+			net.ipv6.conf.all.forwarding=1 || return 1
+	done
+	ip -n "$vm" route add default via 10.30.0.1 &&
+		ip -n "$vm" -6 route add default via fd30::1 &&
+		ip -n "$sbx" route add default via 10.10.0.1 &&
+		ip -n "$sbx" -6 route add default via fd10::1 &&
+		ip -n "$rtr" route add default via 10.20.0.2 &&
+		ip -n "$rtr" -6 route add default via fd20::2 &&
+		ip -n "$rtr" route add 10.30.0.0/24 via 10.10.0.2 &&
+		ip -n "$rtr" -6 route add fd30::/64 via fd10::2 &&
+		ip -n "$inet" route add default via 10.20.0.1 &&
+		ip -n "$inet" -6 route add default via fd20::1 || return 1
+
+	for a in $INET4 $INET6; do
+		for p in $TCP_PORTS; do specs+=("tcp:$a:$p"); done
+		for p in $UDP_PORTS; do specs+=("udp:$a:$p"); done
+	done
+	SERVER_COUNTS=$(mktemp)
+	# A simple command (not a group) so the coproc's pid is the server's.
+	coproc ip netns exec "$inet" python3 "$SBXFW_SRC/selftests/net/servers.py" \
+		"$SERVER_COUNTS" "${specs[@]}"
+	SERVERS_PID=$COPROC_PID
+	ksft_pids+=("$SERVERS_PID")
+	read -r -t 30 ready <&"${COPROC[0]}"
+	[ "$ready" = ready ]
+}
+
+# server_count ADDR:PORT: datagrams the UDP server got there so far.
+server_count() {
+	rm -f "$SERVER_COUNTS"
+	kill -USR1 "$SERVERS_PID" && busywait 10000 test -s "$SERVER_COUNTS" &&
+		python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["datagrams"].get(sys.argv[2], 0))' \
+			"$SERVER_COUNTS" "$1"
+}

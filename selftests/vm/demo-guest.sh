@@ -16,6 +16,8 @@ run() {
 }
 
 say "Load the module into the running kernel ($(uname -r))"
+deps=$(modinfo -F depends "$SBXFW_KO")
+[ -z "$deps" ] || modprobe -a ${deps//,/ }
 run insmod "$SBXFW_KO"
 run "$SBXFWCTL" version
 
@@ -38,16 +40,35 @@ server=$!
 ip netns exec sandbox bash -c 'for i in $(seq 50); do (echo >/dev/tcp/198.51.100.10/80) 2>/dev/null && break; sleep 0.1; done'
 run ip netns exec sandbox curl -sS --max-time 5 http://198.51.100.10/
 
-say "Root inside the sandbox (its own user namespace) cannot see or change sbxfw"
-run ip netns exec sandbox unshare -U -r "$SBXFWCTL" version
+say "Apply a policy: only 198.51.100.10 on port 443 (not 80), everything else denied"
+cat >/tmp/policy.json <<'JSON'
+{"mode": "custom", "default": "deny", "rules": [
+  {"action": "allow", "protocols": ["tcp"], "ports": ["443"], "destinations": ["198.51.100.10/32"]}]}
+JSON
+run cat /tmp/policy.json
+run "$SBXFWCTL" policy set sandbox /tmp/policy.json
+say "curl now fails at once with a clear error, no timeout"
+run ip netns exec sandbox curl -sS --max-time 5 http://198.51.100.10/
+run ip netns exec sandbox python3 -c 'import socket; socket.socket(socket.AF_INET, socket.SOCK_DGRAM).sendto(b"x", ("198.51.100.10", 53))'
 
-say "Per-netns state follows the namespaces"
-run "$SBXFWCTL" version
+say "Swap it live for a sandbox0-style list policy that allows port 80"
+echo '{"mode": "block-all", "egress": {"allowed_cidrs": ["198.51.100.0/24"], "allowed_ports": [80]}}' >/tmp/policy2.json
+run cat /tmp/policy2.json
+run "$SBXFWCTL" policy set sandbox /tmp/policy2.json
+run ip netns exec sandbox curl -sS --max-time 5 http://198.51.100.10/
+run "$SBXFWCTL" policy get sandbox
+run "$SBXFWCTL" policy list
+
+say "Root inside the sandbox (its own user namespace) cannot read or change it"
+run ip netns exec sandbox unshare -U -r "$SBXFWCTL" policy get sandbox
+run ip netns exec sandbox unshare -U -r "$SBXFWCTL" policy delete sandbox
+
+say "Delete the policy: back to no filtering"
+run "$SBXFWCTL" policy delete sandbox
+run ip netns exec sandbox curl -sS --max-time 5 http://198.51.100.10/
 ip netns del sandbox
 kill $server
 ip netns del internet
-sleep 1
-run "$SBXFWCTL" version
 
 say "Unload"
 run rmmod sbxfw

@@ -38,7 +38,10 @@ status=$?
 [ $status -ne 0 ] && grep -q "not loaded" <<<"$out"
 result $? "sbxfwctl says plainly when the module is not loaded" "exit $status: $out"
 
-out=$(insmod "$SBXFW_KO" 2>&1)
+# insmod does not resolve dependencies; modprobe finds the kernel's own.
+out=$({ deps=$(modinfo -F depends "$SBXFW_KO") &&
+	{ [ -z "$deps" ] || modprobe -a ${deps//,/ }; } &&
+	insmod "$SBXFW_KO"; } 2>&1)
 result $? "module loads ($SBXFW_KO)" "$out"
 if [ ! -d /sys/module/sbxfw ]; then
 	emit "1..$num"

@@ -1,0 +1,179 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# The policy control plane: malformed requests are refused with a reason
+# and change nothing, root inside a sandbox cannot touch its policy, large
+# policies arrive in parts, generations guard concurrent writers, and
+# get/set round-trip.
+source "$(dirname "$0")/lib.sh"
+
+GENL=$SBXFW_SRC/selftests/net/genl.py
+CMD_SET=2 CMD_GET=3 CMD_DEL=4
+A_NETNS_PID=6 A_GENERATION=8 A_SET_FLAGS=9 A_POLICY=10
+P_MODE=1 P_DEFAULT=2 P_RULE=3
+R_INDEX=1 R_ACTION=2 R_PORTS=5 R_CIDRS4=7 R_DOMAIN=9
+CUSTOM=2 ALLOW=0 DENY=1
+work=$(mktemp -d)
+
+ns_create sbx || { t_fail "namespaces"; t_done; }
+# A process inside the sandbox names it by pid for raw requests.
+ip netns exec "$sbx" sleep 3600 &
+holder=$!
+ksft_pids+=("$holder")
+
+cat >"$work/base.json" <<'JSON'
+{"mode": "custom", "default": "deny", "rules": [
+  {"action": "allow", "protocols": ["tcp"], "ports": ["443", "8000-9000"],
+   "destinations": ["private", "198.51.100.0/24", "2001:db8::/32", "api.example.com", "*.example.org"]},
+  {"action": "deny", "destinations": ["metadata"]}]}
+JSON
+t_run "a policy loads" "$SBXFWCTL" policy set "$sbx" "$work/base.json"
+"$SBXFWCTL" policy get "$sbx" >"$work/base.get" 2>&1
+
+unchanged() { # the policy is still the base one, generation included
+	"$SBXFWCTL" policy get "$sbx" >"$work/now.get" 2>&1 &&
+		cmp -s "$work/base.get" "$work/now.get" && return 0
+	diff "$work/base.get" "$work/now.get"
+	return 1
+}
+
+# refused DESCRIPTION ERRNAME REASON_REGEX JSON_ATTRS: a raw POLICY_SET is
+# refused that way and the policy stays as it was.
+refused() {
+	local desc=$1 want=$2 reason=$3 attrs=$4 answer
+	answer=$("$GENL" --cmd $CMD_SET --json "$attrs" 2>&1)
+	if ! python3 - "$want" "$reason" "$answer" <<'PY'
+import errno, json, re, sys
+want, reason, answer = sys.argv[1], sys.argv[2], json.loads(sys.argv[3])
+ok = answer["errno"] == getattr(errno, want) and re.search(reason, answer["extack"] or "")
+if not ok:
+    print(f"wanted {want} /{reason}/, got {answer}")
+sys.exit(0 if ok else 1)
+PY
+	then
+		t_fail "$desc"
+		return
+	fi
+	if unchanged >/dev/null; then
+		t_ok "$desc, and the policy is unchanged"
+	else
+		t_fail "$desc, and the policy is unchanged" "$(unchanged)"
+	fi
+}
+
+target="[$A_NETNS_PID, \"u32\", \"$holder\"]"
+rule() { # ACTION [EXTRA_ATTRS]
+	echo "[$P_RULE, \"nest\", [[$R_ACTION, \"u8\", \"$1\"]${2:+, $2}]]"
+}
+policy() { # MODE RULES...
+	local mode=$1 rules
+	shift
+	rules=$(IFS=,; echo "$*")
+	echo "[$A_POLICY, \"nest\", [[$P_MODE, \"u8\", \"$mode\"], [$P_DEFAULT, \"u8\", \"$DENY\"]${rules:+, $rules}]]"
+}
+cidr4() { # HEX_ADDR PREFIX_HEX
+	echo "[$R_CIDRS4, \"raw\", \"$1$2000000\"]"
+}
+
+refused "set without a policy is refused" EINVAL "" "[$target]"
+refused "set without a target netns is refused" EINVAL "target netns" "[$(policy $CUSTOM)]"
+refused "the initial netns cannot be filtered" EINVAL "initial network namespace" \
+	"[[$A_NETNS_PID, \"u32\", \"1\"], $(policy $CUSTOM)]"
+refused "a policy without a mode is refused" EINVAL "no mode" \
+	"[$target, [$A_POLICY, \"nest\", [[$P_DEFAULT, \"u8\", \"0\"]]]]"
+refused "an unknown mode is refused" ERANGE "." "[$target, $(policy 7)]"
+refused "an unknown action is refused" ERANGE "." "[$target, $(policy $CUSTOM "$(rule 9)")]"
+refused "a rule without an action is refused" EINVAL "no action" \
+	"[$target, $(policy $CUSTOM "[$P_RULE, \"nest\", [[$R_INDEX, \"u32\", \"0\"]]]")]"
+refused "a CIDR array of the wrong length is refused" EINVAL "multiple of its element" \
+	"[$target, $(policy $CUSTOM "$(rule $ALLOW "[$R_CIDRS4, \"raw\", \"0a00000008\"]")")]"
+refused "a CIDR with host bits set is refused" EINVAL "." \
+	"[$target, $(policy $CUSTOM "$(rule $ALLOW "$(cidr4 0a000001 08)")")]"
+refused "a prefix longer than 32 is refused" EINVAL "." \
+	"[$target, $(policy $CUSTOM "$(rule $ALLOW "$(cidr4 0a000000 21)")")]"
+refused "a port range ending before it starts is refused" EINVAL "." \
+	"[$target, $(policy $CUSTOM "$(rule $ALLOW "[$R_PORTS, \"raw\", \"50004f00\"]")")]"
+refused "an invalid domain pattern is refused" EINVAL "." \
+	"[$target, $(policy $CUSTOM "$(rule $ALLOW "[$R_DOMAIN, \"str\", \"*.*.com\"]")")]"
+refused "rules in deny-all mode are refused" EINVAL "." "[$target, $(policy 1 "$(rule $ALLOW)")]"
+refused "unknown set flags are refused" EINVAL "" "[$target, [$A_SET_FLAGS, \"u32\", \"4\"], $(policy $CUSTOM)]"
+refused "a continuation without an upload is refused" ENOENT "no policy upload" \
+	"[$target, [$A_SET_FLAGS, \"u32\", \"2\"], $(policy $CUSTOM)]"
+refused "a stale expected generation is refused" ESTALE "generation" \
+	"[$target, [$A_GENERATION, \"u64\", \"12345\"], $(policy $CUSTOM)]"
+many=$(for i in $(seq 257); do rule $ALLOW; done | paste -sd,)
+refused "more than 256 rules are refused" E2BIG "256 rules" "[$target, $(policy $CUSTOM "$many")]"
+unfinished() { # a first part that announces more, and no more
+	"$GENL" --cmd $CMD_SET --json "[$target, [$A_SET_FLAGS, \"u32\", \"1\"], $(policy $CUSTOM "$(rule $ALLOW)")]" |
+		grep -q '"errno": 0' && unchanged
+}
+t_run "an unfinished upload is accepted part by part and changes nothing" unfinished
+
+t_run "malformed JSON is refused" bash -c "! echo '{\"mode\": \"custom\", \"rules\": [{\"action\": \"allow\", \"ports\": [\"70000\"]}]}' | '$SBXFWCTL' policy set '$sbx' - 2>'$work/err'"
+t_run "the JSON error names the field" grep -q 'rules\[0\].ports\[0\]' "$work/err"
+t_run "after malformed JSON the policy is unchanged" unchanged
+
+sandbox_root() { # sbxfwctl as root of the sandbox's own user namespace
+	ip netns exec "$sbx" unshare -U -r "$SBXFWCTL" "$@"
+}
+for cmd in "get $sbx" "set $sbx $work/base.json" "delete $sbx" "list"; do
+	# shellcheck disable=SC2086
+	t_run "root inside the sandbox cannot 'policy ${cmd%% *}'" \
+		bash -c "$(declare -f sandbox_root); SBXFWCTL=$SBXFWCTL sbx=$sbx; ! sandbox_root policy $cmd"
+done
+t_run "after the sandbox's attempts the policy is unchanged" unchanged
+
+t_run "get output sets the same policy again" \
+	bash -c "'$SBXFWCTL' policy set '$sbx' '$work/base.get' >/dev/null"
+"$SBXFWCTL" policy get "$sbx" >"$work/again.get"
+t_run "get after set of get's output is identical but for the generation" \
+	diff <(grep -v generation "$work/base.get") <(grep -v generation "$work/again.get")
+
+gen=$("$SBXFWCTL" -j policy list | python3 -c "
+import json, sys
+for e in json.load(sys.stdin):
+    print(e['generation'])" | tail -n1)
+t_run "set with the current expected generation succeeds" \
+	"$SBXFWCTL" policy set --expect-generation "$gen" "$sbx" "$work/base.json"
+t_run "set with an old expected generation fails" \
+	bash -c "! '$SBXFWCTL' policy set --expect-generation '$gen' '$sbx' '$work/base.json'"
+
+# A million CIDRs: 10.0.0.0/8 and 11.0.0.0/8 cut into /28s (only every
+# other one listed) travel in many parts and are enforced.
+python3 - "$work/big.json" <<'PY'
+import json, sys
+cidrs = [f"{10 + (i >> 20)}.{(i >> 12) & 255}.{(i >> 4) & 255}.{(i & 15) << 4}/28"
+         for i in range(0, 2_000_000, 2)]
+json.dump({"mode": "custom", "default": "deny",
+           "rules": [{"action": "allow", "destinations": cidrs}]}, open(sys.argv[1], "w"))
+PY
+t_run "a policy with 1,000,000 CIDRs loads" "$SBXFWCTL" policy set "$sbx" "$work/big.json"
+count=$("$SBXFWCTL" -j policy list | python3 -c "
+import json, sys
+print(sum(e['cidrs4'] for e in json.load(sys.stdin)))")
+t_run "list reports its 1,000,000 CIDRs" test "$count" = 1000000
+t_run "get returns all 1,000,000 CIDRs" bash -c "
+	'$SBXFWCTL' policy get '$sbx' | python3 -c '
+import json, sys
+p = json.load(sys.stdin)
+assert len(p[\"rules\"][0][\"destinations\"]) == 1000000, len(p[\"rules\"][0][\"destinations\"])'"
+
+# Enforcement of the big policy: a peer namespace answers on the first
+# listed /28, the first unlisted one and the last listed one.
+last=$(python3 -c "i = 1999998; print(f'{10 + (i >> 20)}.{(i >> 12) & 255}.{(i >> 4) & 255}.{((i & 15) << 4) + 1}')")
+ns_create peer
+veth "$sbx" eth0 "$peer" eth0 && addr "$sbx" eth0 192.0.2.1/30 && addr "$peer" eth0 192.0.2.2/30 &&
+	ip -n "$sbx" route add 10.0.0.0/7 via 192.0.2.2 &&
+	addr "$peer" lo 10.0.0.1/32 10.0.0.17/32 "$last/32"
+coproc ip netns exec "$peer" python3 "$SBXFW_SRC/selftests/net/servers.py" "$work/peer.counts" \
+	tcp:10.0.0.1:80 tcp:10.0.0.17:80 "tcp:$last:80"
+ksft_pids+=("$COPROC_PID")
+read -r -t 30 ready <&"${COPROC[0]}"
+probe() { ip netns exec "$sbx" python3 "$SBXFW_SRC/selftests/net/probe.py" tcp "$1" 80; }
+t_run "1M CIDRs: the first listed CIDR is allowed" test "$(probe 10.0.0.1)" = ok
+t_run "1M CIDRs: an unlisted one in between is refused" test "$(probe 10.0.0.17)" = ECONNREFUSED
+t_run "1M CIDRs: the last listed CIDR is allowed" test "$(probe "$last")" = ok
+
+kill "$holder"
+rm -rf "$work"
+t_done
