@@ -63,10 +63,7 @@ static inline void *sbxfw_alloc_array(size_t n, size_t size)
 	return malloc(n * size);
 }
 
-#define be16_to_cpu(x)	ntohs(x)
 #define be32_to_cpu(x)	ntohl(x)
-#define cpu_to_be16(x)	htons(x)
-#define cpu_to_be32(x)	htonl(x)
 
 static inline u64 get_unaligned_be64(const void *p)
 {
@@ -87,7 +84,6 @@ static inline u32 get_unaligned_be32(const void *p)
 }
 
 #define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
-#define likely(x)	__builtin_expect(!!(x), 1)
 #define unlikely(x)	__builtin_expect(!!(x), 0)
 
 #endif /* __KERNEL__ */
