@@ -15,6 +15,9 @@
  * flow that a swap cuts gets a RST, a local datagram EPERM; forwarded TCP
  * gets a RST and other forwarded traffic an administratively-prohibited
  * ICMP error.
+ *
+ * The judging functions also serve devhooks.c, which hands them frames
+ * that never went through the IP stack (packet sockets, bridges).
  */
 #include <linux/icmpv6.h>
 #include <linux/ip.h>
@@ -33,6 +36,7 @@
 #include <net/netfilter/ipv6/nf_defrag_ipv6.h>
 #include <net/netfilter/ipv6/nf_reject.h>
 
+#include "hooks.h"
 #include "sbxfw.h"
 
 /*
@@ -108,6 +112,10 @@ static unsigned int deny(struct sk_buff *skb, const struct nf_hook_state *state,
 {
 	bool local = state->hook == NF_INET_LOCAL_OUT;
 
+	/* A frame from a packet socket or a bridge has nobody to tell. */
+	if (state->pf == NFPROTO_NETDEV)
+		return NF_DROP;
+
 	if (pkt->protocol == IPPROTO_TCP) {
 		/* A dropped SYN alone leaves connect() retransmitting. */
 		if (local && tcp->syn_only)
@@ -126,22 +134,31 @@ static unsigned int judge(struct sk_buff *skb, const struct nf_hook_state *state
 			  bool classified)
 {
 	const struct sbxfw_active *active;
+	bool loopback;
 	int rule;
 
 	active = rcu_dereference(sbxfw_pernet(state->net)->active);
 	if (unlikely(!active || this_cpu_read(rejecting)))
 		return NF_ACCEPT;
-	pkt->loopback = state->out && (state->out->flags & IFF_LOOPBACK);
+	loopback = state->out && (state->out->flags & IFF_LOOPBACK);
 	if (unlikely(!classified))
-		return pkt->loopback ||
+		return loopback ||
 		       active->policy->mode == SBXFW_MODE_ALLOW_ALL ?
 		       NF_ACCEPT : NF_DROP;
+	pkt->loopback = loopback;
 	if (sbxfw_policy_eval(active->policy, pkt, &rule) == SBXFW_ACTION_ALLOW)
 		return NF_ACCEPT;
 	return deny(skb, state, pkt, tcp);
 }
 
-static unsigned int hook_ipv4(void *priv, struct sk_buff *skb,
+/* Whatever cannot be classified passes only where nothing is filtered. */
+unsigned int sbxfw_judge_unclassified(const struct nf_hook_state *state)
+{
+	return judge(NULL, state, NULL, NULL, false);
+}
+
+/* The IPv4 packet at the network header, which must be a valid one. */
+unsigned int sbxfw_judge_ipv4(struct sk_buff *skb,
 			      const struct nf_hook_state *state)
 {
 	const struct iphdr *iph = ip_hdr(skb);
@@ -195,7 +212,8 @@ static bool link_control(const struct sk_buff *skb, unsigned int thoff,
 	return rt && !(rt->rt6i_flags & RTF_GATEWAY);
 }
 
-static unsigned int hook_ipv6(void *priv, struct sk_buff *skb,
+/* The IPv6 packet at the network header (at least its fixed header). */
+unsigned int sbxfw_judge_ipv6(struct sk_buff *skb,
 			      const struct nf_hook_state *state)
 {
 	const struct ipv6hdr *ip6h = ipv6_hdr(skb);
@@ -220,6 +238,18 @@ static unsigned int hook_ipv6(void *priv, struct sk_buff *skb,
 		classified = parse_transport(skb, thoff, &pkt, &tcp);
 	}
 	return judge(skb, state, &pkt, &tcp, classified);
+}
+
+static unsigned int hook_ipv4(void *priv, struct sk_buff *skb,
+			      const struct nf_hook_state *state)
+{
+	return sbxfw_judge_ipv4(skb, state);
+}
+
+static unsigned int hook_ipv6(void *priv, struct sk_buff *skb,
+			      const struct nf_hook_state *state)
+{
+	return sbxfw_judge_ipv6(skb, state);
 }
 
 static const struct nf_hook_ops hook_ops[] = {
@@ -262,8 +292,13 @@ int sbxfw_hooks_register(struct net *net)
 	err = nf_register_net_hooks(net, hook_ops, ARRAY_SIZE(hook_ops));
 	if (err)
 		goto err_hooks;
+	err = sbxfw_devhooks_register(net);
+	if (err)
+		goto err_devhooks;
 	return 0;
 
+err_devhooks:
+	nf_unregister_net_hooks(net, hook_ops, ARRAY_SIZE(hook_ops));
 err_hooks:
 	nf_defrag_ipv6_disable(net);
 err_defrag6:
@@ -273,6 +308,7 @@ err_defrag6:
 
 void sbxfw_hooks_unregister(struct net *net)
 {
+	sbxfw_devhooks_unregister(net);
 	nf_unregister_net_hooks(net, hook_ops, ARRAY_SIZE(hook_ops));
 	nf_defrag_ipv6_disable(net);
 	nf_defrag_ipv4_disable(net);

@@ -16,10 +16,26 @@ EHOSTUNREACH, ...), or "timeout" when nothing answered in time.
                                     STATUS once connected and the errno
                                     name when it breaks; stops when
                                     STATUS.stop appears
+  probe.py rawudp SRC DST PORT N    send N UDP datagrams through a raw IP
+                                    socket that writes its own IP header
+                                    (IP_HDRINCL / IPV6_HDRINCL); prints how
+                                    many sends failed
+  probe.py frames IFACE MAC SPEC N [bypass]
+                                    write N Ethernet frames to MAC through
+                                    an AF_PACKET socket on IFACE (with
+                                    PACKET_QDISC_BYPASS if asked); SPEC is
+                                    udp,SRC,DST,PORT (a datagram),
+                                    ethertype,0xNNNN (a 46-byte payload) or
+                                    marker (an ARP frame sniff stops at);
+                                    prints how many sends failed
+  probe.py sniff IFACE ETHERTYPE    print "ready", count the frames of
+                                    ETHERTYPE arriving on IFACE until a
+                                    marker frame arrives, print the count
 """
 import errno
 import os
 import socket
+import struct
 import sys
 import time
 
@@ -129,7 +145,108 @@ def flow(addr, port, status):
         return err_name(e)
 
 
+def checksum(data):
+    if len(data) % 2:
+        data += b"\0"
+    total = sum(int.from_bytes(data[i:i + 2], "big") for i in range(0, len(data), 2))
+    while total >> 16:
+        total = (total & 0xffff) + (total >> 16)
+    return ~total & 0xffff
+
+
+def ip_datagram(src, dst, port, payload):
+    """An IPv4 or IPv6 packet carrying a UDP datagram, checksums filled."""
+    v6 = ":" in dst
+    fam = socket.AF_INET6 if v6 else socket.AF_INET
+    saddr, daddr = socket.inet_pton(fam, src), socket.inet_pton(fam, dst)
+    udp = bytearray(struct.pack("!HHHH", 40000, port, 8 + len(payload), 0) + payload)
+    if v6:
+        pseudo = saddr + daddr + struct.pack("!IxxxB", len(udp), socket.IPPROTO_UDP)
+        udp[6:8] = struct.pack("!H", checksum(pseudo + bytes(udp)) or 0xffff)
+        return struct.pack("!IHBB", 6 << 28, len(udp), socket.IPPROTO_UDP, 64) + saddr + daddr + udp
+    hdr = bytearray(struct.pack("!BBHHHBBH", 0x45, 0, 20 + len(udp), 0, 0x4000, 64,
+                                socket.IPPROTO_UDP, 0) + saddr + daddr)
+    hdr[10:12] = struct.pack("!H", checksum(bytes(hdr)))
+    return bytes(hdr) + bytes(udp)
+
+
+def send_all(send, packets):
+    failed = 0
+    for pkt in packets:
+        try:
+            send(pkt)
+        except OSError:
+            failed += 1
+    return str(failed)
+
+
+def rawudp(src, dst, port, n):
+    v6 = ":" in dst
+    s = socket.socket(family(dst), socket.SOCK_RAW, socket.IPPROTO_RAW)
+    if v6:
+        s.setsockopt(socket.IPPROTO_IPV6, 36, 1)  # IPV6_HDRINCL
+    pkts = [ip_datagram(src, dst, port, f"raw-{i}".encode()) for i in range(n)]
+    return send_all(lambda p: s.sendto(p, (dst, 0)), pkts)
+
+
+MARKER = b"sbxfw-marker"
+ETH_P_ARP = 0x0806
+
+
+def frame_body(spec, i):
+    kind, *args = spec.split(",")
+    if kind == "udp":
+        src, dst, port = args
+        return (0x86DD if ":" in dst else 0x0800), ip_datagram(src, dst, int(port), f"frame-{i}".encode())
+    if kind == "ethertype":
+        return int(args[0], 16), bytes(46)
+    if kind == "marker":
+        return ETH_P_ARP, MARKER.ljust(46, b"\0")
+    raise SystemExit(f"unknown frame spec {spec}")
+
+
+def frames(iface, mac, spec, n, bypass):
+    s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW)
+    s.bind((iface, 0))
+    if bypass:
+        s.setsockopt(263, 20, 1)  # SOL_PACKET, PACKET_QDISC_BYPASS
+    own = bytes.fromhex(open(f"/sys/class/net/{iface}/address").read().strip().replace(":", ""))
+    dst = bytes.fromhex(mac.replace(":", ""))
+    pkts = []
+    for i in range(n):
+        ethertype, body = frame_body(spec, i)
+        pkts.append(dst + own + struct.pack("!H", ethertype) + body)
+    return send_all(s.send, pkts)
+
+
+def sniff(iface, ethertype):
+    s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW, socket.htons(0x0003))  # ETH_P_ALL
+    s.bind((iface, 0))
+    s.settimeout(10 * TIMEOUT)
+    print("ready", flush=True)
+    count = 0
+    try:
+        while True:
+            frame = s.recv(2048)
+            kind = int.from_bytes(frame[12:14], "big")
+            if kind == ETH_P_ARP and frame[14:14 + len(MARKER)] == MARKER:
+                return str(count)
+            count += kind == ethertype
+    except OSError as e:
+        return err_name(e)
+
+
 def main():
+    if sys.argv[1] == "frames":
+        print(frames(sys.argv[2], sys.argv[3], sys.argv[4], int(sys.argv[5]),
+                     sys.argv[6:] == ["bypass"]))
+        return
+    if sys.argv[1] == "sniff":
+        print(sniff(sys.argv[2], int(sys.argv[3], 16)))
+        return
+    if sys.argv[1] == "rawudp":
+        print(rawudp(sys.argv[2], sys.argv[3], int(sys.argv[4]), int(sys.argv[5])))
+        return
     cmd, addr, port = sys.argv[1], sys.argv[2], int(sys.argv[3])
     if cmd == "tcp":
         print(tcp(addr, port))

@@ -1,0 +1,196 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Traffic that leaves the sandbox without its IP hooks: frames written by
+# AF_PACKET sockets (with and without PACKET_QDISC_BYPASS), packets whose
+# IP header a raw socket writes, non-IP frames, devices that appear after
+# the policy, and a microVM whose tap is bridged to the uplink inside the
+# sandbox's netns (no NF_INET_FORWARD without br_netfilter).
+#
+# Whether a datagram got through is counted at the server. Denied and
+# allowed datagrams take the same path, denied ones first, so once every
+# allowed one has arrived a denied one that got through would have too.
+source "$(dirname "$0")/lib.sh"
+
+PROBE=$SBXFW_SRC/selftests/net/probe.py
+POLICY=$(mktemp)
+N=20
+ALLOWED4=198.51.100.10
+DENIED4=198.51.100.11
+ALLOWED6=2001:db8:1::10
+DENIED6=2001:db8:2::10
+
+if topo_create; then
+	t_ok "the test network comes up"
+else
+	t_fail "the test network comes up"
+	t_done
+fi
+
+mac_of() { # NS IF
+	ip -n "$1" -j link show "$2" | python3 -c 'import json,sys; print(json.load(sys.stdin)[0]["address"])'
+}
+RTR_MAC=$(mac_of "$rtr" sbx0)
+
+set_policy() { # NS JSON
+	printf '%s\n' "$2" >"$POLICY"
+	"$SBXFWCTL" policy set "$1" "$POLICY"
+}
+
+# The sandbox may reach ALLOWED4 and ALLOWED6 (and, for the bridged
+# microVM, its own subnet, where replies go); nothing else.
+CUSTOM='{"mode": "custom", "default": "deny", "rules": [
+	{"action": "allow", "destinations": ["198.51.100.10/32", "2001:db8:1::10/128"]},
+	{"action": "allow", "destinations": ["10.40.0.0/24", "fd40::/64"]}]}'
+
+arrived() { # ADDR:PORT COUNT
+	[ "$(server_count "$1")" -ge "$2" ]
+}
+
+# through DESCRIPTION DENIED ALLOWED SENDER...: SENDER ADDR sends $N
+# datagrams to ADDR port 5000; those to DENIED must never arrive, those to
+# ALLOWED must. With DENIED "-" only ALLOWED is tried.
+through() {
+	local desc=$1 denied=$2 allowed=$3 d0 a0 d1
+	shift 3
+	[ "$denied" = - ] || d0=$(server_count "$denied:5000")
+	a0=$(server_count "$allowed:5000")
+	[ "$denied" = - ] || "$@" "$denied" >/dev/null
+	"$@" "$allowed" >/dev/null
+	if ! busywait 10000 arrived "$allowed:5000" $((a0 + N)); then
+		t_fail "$desc" "only $(($(server_count "$allowed:5000") - a0)) of $N datagrams to $allowed arrived"
+		return
+	fi
+	[ "$denied" = - ] || d1=$(server_count "$denied:5000")
+	if [ "$denied" = - ] || [ "$d1" = "$d0" ]; then
+		t_ok "$desc"
+	else
+		t_fail "$desc" "$((d1 - d0)) of $N datagrams to $denied arrived"
+	fi
+}
+
+frames() { # [bypass] ADDR: AF_PACKET frames from the sandbox's uplink
+	local bypass=
+	[ "$1" = bypass ] && bypass=bypass && shift
+	local src=10.10.0.2
+	[[ $1 == *:* ]] && src=fd10::2
+	ip netns exec "$sbx" python3 "$PROBE" frames eth0 "$RTR_MAC" \
+		"udp,$src,$1,5000" "$N" $bypass
+}
+
+rawudp() { # ADDR: a raw IP socket that writes its own header
+	local src=10.10.0.2
+	[[ $1 == *:* ]] && src=fd10::2
+	ip netns exec "$sbx" python3 "$PROBE" rawudp "$src" "$1" 5000 "$N"
+}
+
+# sniffed NS IF ETHERTYPE SENDER_NS SENDER_IF: sends $N frames of
+# ETHERTYPE, then a marker, and prints how many arrived before the marker.
+sniffed() {
+	local out=$POLICY.sniff pid
+	ip netns exec "$1" python3 "$PROBE" sniff "$2" "$3" >"$out" &
+	pid=$!
+	busywait 10000 grep -q ready "$out" || { echo "sniffer did not start"; return 1; }
+	ip netns exec "$4" python3 "$PROBE" frames "$5" "$(mac_of "$1" "$2")" \
+		"ethertype,$3" "$N" >/dev/null
+	ip netns exec "$4" python3 "$PROBE" frames "$5" "$(mac_of "$1" "$2")" \
+		marker 1 >/dev/null
+	wait "$pid"
+	sed -n 2p "$out"
+}
+
+expect_sniffed() { # DESCRIPTION WANT NS IF ETHERTYPE SENDER_NS SENDER_IF
+	local got
+	got=$(sniffed "${@:3}")
+	if [ "$got" = "$2" ]; then
+		t_ok "$1"
+	else
+		t_fail "$1" "$2 frames of type $5 wanted at ${3%%-*} $4, got '$got'"
+	fi
+}
+
+# Without a policy everything arrives: the probes themselves work.
+through "no policy: AF_PACKET frames arrive" - "$DENIED4" frames
+through "no policy: PACKET_QDISC_BYPASS frames arrive" - "$DENIED6" frames bypass
+expect_sniffed "no policy: frames of another ethertype arrive" "$N" \
+	"$rtr" sbx0 0x88b5 "$sbx" eth0
+
+t_run "custom policy loads" set_policy "$sbx" "$CUSTOM"
+through "AF_PACKET frames to a denied IPv4 address never arrive" \
+	"$DENIED4" "$ALLOWED4" frames
+through "AF_PACKET frames to a denied IPv6 address never arrive" \
+	"$DENIED6" "$ALLOWED6" frames
+through "PACKET_QDISC_BYPASS frames to a denied IPv4 address never arrive" \
+	"$DENIED4" "$ALLOWED4" frames bypass
+through "PACKET_QDISC_BYPASS frames to a denied IPv6 address never arrive" \
+	"$DENIED6" "$ALLOWED6" frames bypass
+through "raw IP_HDRINCL packets to a denied IPv4 address never arrive" \
+	"$DENIED4" "$ALLOWED4" rawudp
+through "raw IPV6_HDRINCL packets to a denied IPv6 address never arrive" \
+	"$DENIED6" "$ALLOWED6" rawudp
+expect_sniffed "custom: frames of another ethertype are dropped" 0 \
+	"$rtr" sbx0 0x88b5 "$sbx" eth0
+expect_sniffed "custom: VLAN-tagged frames are dropped" 0 \
+	"$rtr" sbx0 0x8100 "$sbx" eth0
+
+# A device that appears after the policy is hooked as it registers.
+veth "$sbx" eth1 "$rtr" sbx1
+expect_sniffed "a device added under the policy drops other ethertypes" 0 \
+	"$rtr" sbx1 0x88b5 "$sbx" eth1
+ip -n "$sbx" link add eth2 type dummy
+ip -n "$sbx" link set eth2 netns "$vm"
+ip -n "$vm" link set eth2 netns "$sbx"
+t_run "a device moved out and back in can be removed" \
+	ip -n "$sbx" link del eth2
+
+t_run "allow-all policy loads" set_policy "$sbx" '{"mode": "allow-all"}'
+through "allow-all: AF_PACKET frames arrive again" - "$DENIED4" frames
+
+# The bridged microVM: bvm ── vmport ┐
+#                                   br0 (in bsx, no addresses) ── up0 ── rtr
+bridge_create() {
+	ns_create bsx bvm || return 1
+	veth "$bvm" eth0 "$bsx" vmport && veth "$bsx" up0 "$rtr" bsx0 &&
+		ip -n "$bsx" link add br0 type bridge &&
+		ip -n "$bsx" link set vmport master br0 &&
+		ip -n "$bsx" link set up0 master br0 &&
+		ip -n "$bsx" link set br0 up || return 1
+	addr "$bvm" eth0 10.40.0.2/24 fd40::2/64 &&
+		addr "$rtr" bsx0 10.40.0.1/24 fd40::1/64 &&
+		ip -n "$bvm" route add default via 10.40.0.1 &&
+		ip -n "$bvm" -6 route add default via fd40::1
+}
+
+bvm_stream() { # ADDR
+	ip netns exec "$bvm" python3 "$PROBE" stream "$1" 5000 "$N" bridged
+}
+
+expect_tcp() { # NS ADDR WANT
+	local got
+	got=$(ip netns exec "$1" python3 "$PROBE" tcp "$2" 80)
+	[ "$got" = "$3" ] || { echo "tcp to $2: got '$got', wanted '$3'"; return 1; }
+}
+
+if bridge_create; then
+	t_ok "a microVM bridged inside its sandbox's netns comes up"
+else
+	t_fail "a microVM bridged inside its sandbox's netns comes up"
+	t_done
+fi
+t_run "bridged, no policy: TCP reaches the internet" \
+	expect_tcp "$bvm" "$DENIED4" ok
+t_run "bridged: custom policy loads" set_policy "$bsx" "$CUSTOM"
+t_run "bridged: TCP to an allowed address connects" \
+	expect_tcp "$bvm" "$ALLOWED4" ok
+t_run "bridged: TCP to an allowed IPv6 address connects" \
+	expect_tcp "$bvm" "$ALLOWED6" ok
+through "bridged: datagrams to a denied IPv4 address never arrive" \
+	"$DENIED4" "$ALLOWED4" bvm_stream
+through "bridged: datagrams to a denied IPv6 address never arrive" \
+	"$DENIED6" "$ALLOWED6" bvm_stream
+t_run "bridged: delete removes the policy" "$SBXFWCTL" policy delete "$bsx"
+t_run "bridged, after delete: TCP reaches the internet again" \
+	expect_tcp "$bvm" "$DENIED4" ok
+
+rm -f "$POLICY" "$POLICY".*
+t_done
