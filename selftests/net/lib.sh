@@ -10,6 +10,13 @@
 SBXFW_SRC=${SBXFW_SRC:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}
 SBXFWCTL=${SBXFWCTL:-$SBXFW_SRC/userspace/sbxfwctl}
 
+# The kernel's YNL tool (tools/net/ynl) with its schemas, unpacked from
+# Debian's linux-source-6.12 by selftests/host/ynl.sh into the build
+# directory, which the test VM sees too (its /root is a tmpfs); Debian's
+# python has the modules it needs (python3-yaml, python3-jsonschema).
+YNL_DIR=$SBXFW_SRC/build/ynl
+YNL_PYTHON=/usr/bin/python3
+
 ksft_pass=0
 ksft_fail=0
 ksft_skip=0

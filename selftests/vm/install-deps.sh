@@ -63,7 +63,8 @@ apt_get install --no-install-recommends \
 	build-essential make gcc pkg-config git kmod cpio xz-utils zstd \
 	qemu-system-x86 busybox-static \
 	libnl-3-dev libnl-genl-3-dev libjansson-dev libcmocka-dev \
-	dkms sparse linux-source-6.1 perl python3 \
+	dkms sparse linux-source-6.1 linux-source-6.12 perl python3 \
+	python3-yaml python3-jsonschema \
 	iproute2 nftables iputils-ping netcat-openbsd socat curl openssl \
 	dnsmasq-base procps util-linux \
 	"${kernels[@]}"
