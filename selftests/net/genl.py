@@ -10,6 +10,11 @@ inner attributes joined by commas, no deeper nesting).
 
   genl.py --cmd 1 [--version 1] [--reserved 0] [--flags 0] [ATTR...]
 
+The answer also counts the messages ("messages") and says whether one was
+flagged NLM_F_DUMP_INTR ("intr"). --pause FILE creates FILE once the first
+part of the answer has been read and goes on reading when FILE is removed,
+so a test can change things in the middle of a dump.
+
 --json '[[TYPE, KIND, VALUE], ...]' gives the attributes as JSON instead,
 nesting to any depth: a nest's VALUE is again such a list.
 """
@@ -20,6 +25,7 @@ import os
 import socket
 import struct
 import sys
+import time
 
 NETLINK_GENERIC = 16
 NLMSG_ERROR = 2
@@ -31,6 +37,7 @@ CTRL_CMD_GETFAMILY = 3
 CTRL_ATTR_FAMILY_ID = 1
 CTRL_ATTR_FAMILY_NAME = 2
 NETLINK_EXT_ACK = 11
+NLM_F_DUMP_INTR = 0x10
 NLM_F_ACK_TLVS = 0x200
 NLMSGERR_ATTR_MSG = 1
 SOL_NETLINK = 270
@@ -77,6 +84,13 @@ def encode_attr(spec):
     return nla(atype, struct.pack(fmt, int(value, 0)))
 
 
+def wait_removed(path, timeout=60.0):
+    open(path, "w").close()
+    deadline = time.monotonic() + timeout
+    while os.path.exists(path) and time.monotonic() < deadline:
+        time.sleep(0.05)
+
+
 class Genl:
     def __init__(self):
         self.sock = socket.socket(socket.AF_NETLINK, socket.SOCK_RAW, NETLINK_GENERIC)
@@ -84,21 +98,26 @@ class Genl:
         self.sock.bind((0, 0))
         self.seq = 0
 
-    def request(self, family, cmd, version, reserved, payload, flags=0):
+    def request(self, family, cmd, version, reserved, payload, flags=0, pause=None):
         self.seq += 1
         genl = struct.pack("=BBH", cmd, version, reserved)
         body = genl + payload
         hdr = struct.pack("=IHHII", 16 + len(body), family,
                           NLM_F_REQUEST | NLM_F_ACK | flags, self.seq, 0)
         self.sock.send(hdr + body)
-        result = {"errno": 0, "extack": None, "attrs": {}}
+        result = {"errno": 0, "extack": None, "attrs": {}, "messages": 0, "intr": False}
         while True:
             data = self.sock.recv(65536)
+            if pause:
+                wait_removed(pause)
+                pause = None
             off = 0
             while off + 16 <= len(data):
                 length, mtype, mflags, _, _ = struct.unpack_from("=IHHII", data, off)
                 msg = data[off + 16:off + length]
                 off += (length + 3) & ~3
+                result["messages"] += 1
+                result["intr"] |= bool(mflags & NLM_F_DUMP_INTR)
                 if mtype == NLMSG_ERROR:
                     err = struct.unpack_from("=i", msg)[0]
                     result["errno"] = -err
@@ -130,6 +149,7 @@ def main():
     ap.add_argument("--reserved", type=int, default=0)
     ap.add_argument("--flags", type=lambda v: int(v, 0), default=0)
     ap.add_argument("--json", help="attributes as a JSON list")
+    ap.add_argument("--pause", help="a file to wait on after the first read")
     ap.add_argument("attrs", nargs="*")
     args = ap.parse_args()
 
@@ -141,7 +161,8 @@ def main():
     payload = b"".join(encode_attr(a) for a in args.attrs)
     if args.json:
         payload += encode_json(json.loads(args.json))
-    res = g.request(fam, args.cmd, args.version, args.reserved, payload, args.flags)
+    res = g.request(fam, args.cmd, args.version, args.reserved, payload, args.flags,
+                    args.pause)
     res["errname"] = errno.errorcode.get(res["errno"], "OK" if not res["errno"] else "?")
     print(json.dumps(res))
 

@@ -193,3 +193,33 @@ server_count() {
 		python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["datagrams"].get(sys.argv[2], 0))' \
 			"$SERVER_COUNTS" "$1"
 }
+
+# busy_sandbox VAR: a sandbox namespace (name in VAR) with a custom policy
+# and traffic that keeps flowing until killed: UDP datagrams to an allowed
+# address and to a denied one (10.77.0.2 and .3, both on the peer), and
+# AF_PACKET frames, over a veth to a peer namespace. The senders' pids are
+# added to BUSY_PIDS. For tearing things down under load.
+BUSY_PIDS=()
+busy_sandbox() {
+	local peer policy ns probe=$SBXFW_SRC/selftests/net/probe.py
+	ns_create "$1" peer || return 1
+	ns=${!1}
+	veth "$ns" eth0 "$peer" eth0 &&
+		addr "$ns" eth0 10.77.0.1/24 &&
+		addr "$peer" eth0 10.77.0.2/24 10.77.0.3/24 || return 1
+	policy=$(mktemp)
+	echo '{"mode": "custom", "default": "deny", "rules": [{"action": "allow", "destinations": ["10.77.0.2/32"]}]}' >"$policy"
+	"$SBXFWCTL" policy set "$ns" "$policy" >/dev/null || return 1
+	rm -f "$policy"
+	ip netns exec "$ns" python3 "$probe" stream 10.77.0.2 9 1000000 busy >/dev/null &
+	BUSY_PIDS+=($!)
+	ip netns exec "$ns" python3 "$probe" stream 10.77.0.3 9 1000000 busy >/dev/null &
+	BUSY_PIDS+=($!)
+	ip netns exec "$ns" bash -c "while python3 '$probe' frames eth0 ff:ff:ff:ff:ff:ff \
+		udp,10.77.0.1,10.77.0.3,9 100 >/dev/null; do :; done" &
+	BUSY_PIDS+=($!)
+	ksft_pids+=("${BUSY_PIDS[@]}")
+	# Traffic flows once the peer has seen some of it.
+	busywait 20000 ip netns exec "$peer" \
+		bash -c '[ "$(cat /sys/class/net/eth0/statistics/rx_packets)" -gt 50 ]'
+}

@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # Per-namespace state lives and dies with its namespace: creating and
-# deleting many namespaces leaves the module's count where it started.
+# deleting many namespaces leaves the module's count where it started, and
+# so does deleting namespaces whose policies filter traffic in flight.
 source "$(dirname "$0")/lib.sh"
 
 COUNT=200
@@ -46,5 +47,34 @@ if busywait 120000 count_is "$base"; then
 else
 	t_fail "deleting them frees every one" "expected $base, still $(netns_count)"
 fi
+
+# Sandboxes under load, deleted with their senders killed at once, so the
+# namespaces go while packets are still in their queues and hooks.
+BUSY=5
+busy=()
+for i in $(seq "$BUSY"); do
+	busy_sandbox sbx || break
+	busy+=("$sbx")
+done
+if [ "${#busy[@]}" -eq "$BUSY" ]; then
+	t_ok "$BUSY sandboxes filter traffic that keeps flowing"
+else
+	t_fail "$BUSY sandboxes filter traffic that keeps flowing" "only ${#busy[@]} came up"
+fi
+listed() {
+	"$SBXFWCTL" -j policy list | python3 -c 'import json,sys; print(len(json.load(sys.stdin)))'
+}
+t_run "policy list shows them" test "$(listed)" -ge "$BUSY"
+kill "${BUSY_PIDS[@]}" 2>/dev/null
+for name in "${busy[@]}"; do
+	ip netns del "$name"
+done
+ns_cleanup
+if busywait 120000 count_is "$base"; then
+	t_ok "deleting them under load frees every one (back to $base)"
+else
+	t_fail "deleting them under load frees every one" "expected $base, still $(netns_count)"
+fi
+t_run "policy list no longer shows them" test "$(listed)" -eq 0
 
 t_done

@@ -174,6 +174,56 @@ t_run "1M CIDRs: the first listed CIDR is allowed" test "$(probe 10.0.0.1)" = ok
 t_run "1M CIDRs: an unlisted one in between is refused" test "$(probe 10.0.0.17)" = ECONNREFUSED
 t_run "1M CIDRs: the last listed CIDR is allowed" test "$(probe "$last")" = ok
 
+# A reader in the middle of a dump of the 1M-CIDR policy (hundreds of
+# messages): the messages after a swap are flagged NLM_F_DUMP_INTR, and
+# without a swap none is.
+dump_paused() { # WANT [swap]: one raw get dump, paused after its first part
+	local pause=$work/pause reader got
+	rm -f "$pause"
+	"$GENL" --cmd $CMD_GET --flags 0x300 --pause "$pause" --json "[$target]" >"$work/dump" &
+	reader=$!
+	busywait 30000 test -e "$pause" || { kill "$reader"; return 1; }
+	if [ "${2:-}" = swap ]; then
+		"$SBXFWCTL" policy set "$sbx" "$work/base.json" >/dev/null || return 1
+	fi
+	rm -f "$pause"
+	wait "$reader"
+	got=$(python3 -c 'import json,sys; a = json.load(open(sys.argv[1])); print(a["errname"], a["messages"] > 2, a["intr"])' "$work/dump")
+	[ "$got" = "$1" ] || { echo "errno, more than 2 messages, intr: got '$got', wanted '$1'"; return 1; }
+}
+t_run "a dump that no change overlaps is not flagged NLM_F_DUMP_INTR" \
+	dump_paused "OK True False"
+t_run "a swap in the middle of a dump flags it NLM_F_DUMP_INTR" \
+	dump_paused "OK True True" swap
+
+# sbxfwctl reads again when a dump was interrupted: under a stream of
+# swaps between two policies, every get returns one of them, whole.
+printf '%s\n' '{"mode": "deny-all"}' >"$work/a.json"
+"$SBXFWCTL" policy set "$sbx" "$work/a.json" >/dev/null
+"$SBXFWCTL" -j policy get "$sbx" >"$work/a.get"
+"$SBXFWCTL" policy set "$sbx" "$work/base.json" >/dev/null
+"$SBXFWCTL" -j policy get "$sbx" >"$work/base.jget"
+swapper() {
+	while [ ! -e "$work/stop" ]; do
+		"$SBXFWCTL" policy set "$sbx" "$work/a.json" >/dev/null
+		"$SBXFWCTL" policy set "$sbx" "$work/base.json" >/dev/null
+	done
+}
+consistent_gets() {
+	local i
+	for i in $(seq 50); do
+		"$SBXFWCTL" -j policy get "$sbx" >"$work/racing.get" || return 1
+		cmp -s "$work/racing.get" "$work/a.get" ||
+			cmp -s "$work/racing.get" "$work/base.jget" ||
+			{ echo "mixed read:"; cat "$work/racing.get"; return 1; }
+	done
+}
+swapper &
+swapper_pid=$!
+t_run "gets racing a stream of swaps each return one whole policy" consistent_gets
+touch "$work/stop"
+wait "$swapper_pid"
+
 kill "$holder"
 rm -rf "$work"
 t_done

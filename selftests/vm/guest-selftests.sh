@@ -51,14 +51,15 @@ fi
 if [ $# -gt 0 ]; then
 	scripts=("$@")
 else
-	mapfile -t scripts < <(ls selftests/net/*.sh | grep -v '/lib\.sh$')
+	mapfile -t scripts < <(ls selftests/net/*.sh | grep -v -e '/lib\.sh$' -e '/unload\.sh$')
 fi
 [ ${#scripts[@]} -gt 0 ]
 result $? "kselftest scripts found" "no script in selftests/net/"
-for script in "${scripts[@]}"; do
-	name=$(basename "$script")
+run_script() { # SCRIPT: its cases as indented subtests, then its own line
+	local name status
+	name=$(basename "$1")
 	emit "# selftests: sbxfw: $name"
-	timeout -k 5 "$SCRIPT_TIMEOUT" bash "$script" 2>&1 | sed -u 's/^/    /' | tee -a "$results"
+	timeout -k 5 "$SCRIPT_TIMEOUT" bash "$1" 2>&1 | sed -u 's/^/    /' | tee -a "$results"
 	status=${PIPESTATUS[0]}
 	case $status in
 	0) result 0 "selftests: sbxfw: $name" ;;
@@ -66,10 +67,13 @@ for script in "${scripts[@]}"; do
 	124) result 1 "selftests: sbxfw: $name" "TIMEOUT after ${SCRIPT_TIMEOUT}s" ;;
 	*) result 1 "selftests: sbxfw: $name" "exit status $status" ;;
 	esac
+}
+for script in "${scripts[@]}"; do
+	run_script "$script"
 done
 
-out=$(rmmod sbxfw 2>&1)
-result $? "module unloads" "$out"
+# Last, and whatever was asked for: unload.sh unloads the module under load.
+run_script selftests/net/unload.sh
 [ ! -e /sys/module/sbxfw ]
 result $? "nothing of the module is left after unload" "/sys/module/sbxfw still exists"
 
