@@ -17,6 +17,8 @@ unsigned int sbxfw_judge_ipv6(struct sk_buff *skb,
 unsigned int sbxfw_judge_unclassified(const struct nf_hook_state *state);
 
 /* devhooks.c */
+int sbxfw_devhooks_init(void);
+void sbxfw_devhooks_exit(void);
 int sbxfw_devhooks_register(struct net *net);
 void sbxfw_devhooks_unregister(struct net *net);
 

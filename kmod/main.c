@@ -7,6 +7,7 @@
 
 #include <linux/module.h>
 
+#include "hooks.h"
 #include "sbxfw.h"
 #include "upload.h"
 #include "version.h"
@@ -18,6 +19,10 @@ static int __init sbxfw_init(void)
 	err = sbxfw_netns_init();
 	if (err)
 		return err;
+
+	err = sbxfw_devhooks_init();
+	if (err)
+		goto err_devhooks;
 
 	err = sbxfw_upload_init();
 	if (err)
@@ -33,6 +38,8 @@ static int __init sbxfw_init(void)
 err_netlink:
 	sbxfw_upload_exit();
 err_upload:
+	sbxfw_devhooks_exit();
+err_devhooks:
 	sbxfw_netns_exit();
 	return err;
 }
@@ -41,6 +48,7 @@ static void __exit sbxfw_exit(void)
 {
 	sbxfw_netlink_exit();
 	sbxfw_upload_exit();
+	sbxfw_devhooks_exit();
 	sbxfw_netns_exit();
 }
 

@@ -135,7 +135,6 @@ static int __net_init sbxfw_net_init(struct net *net)
 	struct sbxfw_net *sn = sbxfw_pernet(net);
 
 	mutex_init(&sn->lock);
-	INIT_LIST_HEAD(&sn->dev_hooks);
 	atomic_inc(&netns_count);
 	return 0;
 }

@@ -6,7 +6,6 @@
 #define _SBXFW_H
 
 #include <linux/mutex.h>
-#include <linux/notifier.h>
 #include <linux/refcount.h>
 #include <linux/types.h>
 #include <linux/workqueue.h>
@@ -33,8 +32,7 @@ struct sbxfw_net {
 	struct mutex lock;		/* serialises changes to this netns */
 	u64 generation;			/* of the last change; never reused */
 	bool hooked;			/* netfilter hooks registered here */
-	struct notifier_block netdev_nb; /* while hooked: devices come, go */
-	struct list_head dev_hooks;	/* devhooks.c, under RTNL */
+	bool devices_hooked;		/* devhooks.c, under RTNL */
 };
 
 extern unsigned int sbxfw_net_id;

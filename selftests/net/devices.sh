@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # Traffic that leaves the sandbox without its IP hooks: frames written by
-# AF_PACKET sockets (with and without PACKET_QDISC_BYPASS), packets whose
+# AF_PACKET sockets (with and without PACKET_QDISC_BYPASS) and AF_XDP
+# sockets (which skip the device's egress hook too), packets whose
 # IP header a raw socket writes, non-IP frames, devices that appear after
 # the policy, and a microVM whose tap is bridged to the uplink inside the
 # sandbox's netns (no NF_INET_FORWARD without br_netfilter).
@@ -78,6 +79,13 @@ frames() { # [bypass] ADDR: AF_PACKET frames from the sandbox's uplink
 		"udp,$src,$1,5000" "$N" $bypass
 }
 
+xdp_frames() { # ADDR: the same frames through an AF_XDP socket on
+	local src=10.10.0.2 # $XDP_IF (eth0) to $XDP_MAC (the router's)
+	[[ $1 == *:* ]] && src=fd10::2
+	ip netns exec "$sbx" python3 "$PROBE" xdp "${XDP_IF:-eth0}" \
+		"${XDP_MAC:-$RTR_MAC}" "udp,$src,$1,5000" "$N"
+}
+
 rawudp() { # ADDR: a raw IP socket that writes its own header
 	local src=10.10.0.2
 	[[ $1 == *:* ]] && src=fd10::2
@@ -85,16 +93,16 @@ rawudp() { # ADDR: a raw IP socket that writes its own header
 }
 
 # sniffed NS IF ETHERTYPE SENDER_NS SENDER_IF: sends $N frames of
-# ETHERTYPE, then a marker, and prints how many arrived before the marker.
+# ETHERTYPE through AF_PACKET, then a marker, and prints how many frames of
+# ETHERTYPE arrived at NS IF before the marker.
 sniffed() {
-	local out=$POLICY.sniff pid
+	local out=$POLICY.sniff pid mac
 	ip netns exec "$1" python3 "$PROBE" sniff "$2" "$3" >"$out" &
 	pid=$!
 	busywait 10000 grep -q ready "$out" || { echo "sniffer did not start"; return 1; }
-	ip netns exec "$4" python3 "$PROBE" frames "$5" "$(mac_of "$1" "$2")" \
-		"ethertype,$3" "$N" >/dev/null
-	ip netns exec "$4" python3 "$PROBE" frames "$5" "$(mac_of "$1" "$2")" \
-		marker 1 >/dev/null
+	mac=$(mac_of "$1" "$2")
+	ip netns exec "$4" python3 "$PROBE" frames "$5" "$mac" "ethertype,$3" "$N" >/dev/null
+	ip netns exec "$4" python3 "$PROBE" frames "$5" "$mac" marker 1 >/dev/null
 	wait "$pid"
 	sed -n 2p "$out"
 }
@@ -112,6 +120,7 @@ expect_sniffed() { # DESCRIPTION WANT NS IF ETHERTYPE SENDER_NS SENDER_IF
 # Without a policy everything arrives: the probes themselves work.
 through "no policy: AF_PACKET frames arrive" - "$DENIED4" frames
 through "no policy: PACKET_QDISC_BYPASS frames arrive" - "$DENIED6" frames bypass
+through "no policy: AF_XDP frames arrive" - "$DENIED4" xdp_frames
 expect_sniffed "no policy: frames of another ethertype arrive" "$N" \
 	"$rtr" sbx0 0x88b5 "$sbx" eth0
 
@@ -124,6 +133,10 @@ through "PACKET_QDISC_BYPASS frames to a denied IPv4 address never arrive" \
 	"$DENIED4" "$ALLOWED4" frames bypass
 through "PACKET_QDISC_BYPASS frames to a denied IPv6 address never arrive" \
 	"$DENIED6" "$ALLOWED6" frames bypass
+through "AF_XDP frames to a denied IPv4 address never arrive" \
+	"$DENIED4" "$ALLOWED4" xdp_frames
+through "AF_XDP frames to a denied IPv6 address never arrive" \
+	"$DENIED6" "$ALLOWED6" xdp_frames
 through "raw IP_HDRINCL packets to a denied IPv4 address never arrive" \
 	"$DENIED4" "$ALLOWED4" rawudp
 through "raw IPV6_HDRINCL packets to a denied IPv6 address never arrive" \
@@ -134,9 +147,24 @@ expect_sniffed "custom: VLAN-tagged frames are dropped" 0 \
 	"$rtr" sbx0 0x8100 "$sbx" eth0
 
 # A device that appears after the policy is hooked as it registers.
+# Frames from eth1 carry eth0's source address: no reverse-path filter.
+for ns in "$rtr" "$inet"; do
+	ip netns exec "$ns" sysctl -qw net.ipv4.conf.all.rp_filter=0 \
+		net.ipv4.conf.default.rp_filter=0
+done
 veth "$sbx" eth1 "$rtr" sbx1
 expect_sniffed "a device added under the policy drops other ethertypes" 0 \
 	"$rtr" sbx1 0x88b5 "$sbx" eth1
+# AF_XDP on that device, whose other end is hooked as it comes up, and
+# again after that end moved to another netns. (Not counted by sniffing
+# there: packet sockets see frames before the ingress hook drops them.)
+XDP_IF=eth1 XDP_MAC=$(mac_of "$rtr" sbx1) through \
+	"a device added under the policy: denied AF_XDP frames stop at its other end" \
+	"$DENIED4" "$ALLOWED4" xdp_frames
+ip -n "$rtr" link set sbx1 netns "$inet" && ip -n "$inet" link set sbx1 up
+XDP_IF=eth1 XDP_MAC=$(mac_of "$inet" sbx1) through \
+	"its other end moved to another netns: denied AF_XDP frames still stop there" \
+	"$DENIED4" "$ALLOWED4" xdp_frames
 ip -n "$sbx" link add eth2 type dummy
 ip -n "$sbx" link set eth2 netns "$vm"
 ip -n "$vm" link set eth2 netns "$sbx"

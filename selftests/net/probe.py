@@ -28,6 +28,11 @@ EHOSTUNREACH, ...), or "timeout" when nothing answered in time.
                                     ethertype,0xNNNN (a 46-byte payload) or
                                     marker (an ARP frame sniff stops at);
                                     prints how many sends failed
+  probe.py xdp IFACE MAC SPEC N     the same through an AF_XDP socket in copy
+                                    mode (no XDP program needed to send);
+                                    prints how many frames the kernel did
+                                    not take, or the errno name of a setup
+                                    step that failed
   probe.py sniff IFACE ETHERTYPE    print "ready", count the frames of
                                     ETHERTYPE arriving on IFACE until a
                                     marker frame arrives, print the count
@@ -205,18 +210,68 @@ def frame_body(spec, i):
     raise SystemExit(f"unknown frame spec {spec}")
 
 
-def frames(iface, mac, spec, n, bypass):
-    s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW)
-    s.bind((iface, 0))
-    if bypass:
-        s.setsockopt(263, 20, 1)  # SOL_PACKET, PACKET_QDISC_BYPASS
+def ethernet_frames(iface, mac, spec, n):
     own = bytes.fromhex(open(f"/sys/class/net/{iface}/address").read().strip().replace(":", ""))
     dst = bytes.fromhex(mac.replace(":", ""))
     pkts = []
     for i in range(n):
         ethertype, body = frame_body(spec, i)
         pkts.append(dst + own + struct.pack("!H", ethertype) + body)
-    return send_all(s.send, pkts)
+    return pkts
+
+
+def frames(iface, mac, spec, n, bypass):
+    s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW)
+    s.bind((iface, 0))
+    if bypass:
+        s.setsockopt(263, 20, 1)  # SOL_PACKET, PACKET_QDISC_BYPASS
+    return send_all(s.send, ethernet_frames(iface, mac, spec, n))
+
+
+AF_XDP, SOL_XDP = 44, 283
+XDP_MMAP_OFFSETS, XDP_TX_RING, XDP_UMEM_REG = 1, 3, 4
+XDP_UMEM_FILL_RING, XDP_UMEM_COMPLETION_RING = 5, 6
+XDP_PGOFF_TX_RING = 0x80000000
+XDP_COPY = 1 << 1
+RING, CHUNK = 64, 2048
+
+
+def xdp(iface, mac, spec, n):
+    """Frames written into a UMEM and handed to the kernel through an
+    AF_XDP TX ring: in copy mode the kernel builds an skb of each and gives
+    it to the driver directly (__dev_direct_xmit)."""
+    import ctypes
+    import mmap
+    pkts = ethernet_frames(iface, mac, spec, min(n, RING))
+    libc = ctypes.CDLL(None, use_errno=True)
+    try:
+        s = socket.socket(AF_XDP, socket.SOCK_RAW, 0)
+        umem = mmap.mmap(-1, RING * CHUNK)
+        addr = ctypes.addressof(ctypes.c_char.from_buffer(umem))
+        s.setsockopt(SOL_XDP, XDP_UMEM_REG, struct.pack("=QQIIII", addr, RING * CHUNK, CHUNK, 0, 0, 0))
+        for opt in (XDP_UMEM_FILL_RING, XDP_UMEM_COMPLETION_RING, XDP_TX_RING):
+            s.setsockopt(SOL_XDP, opt, struct.pack("=I", RING))
+        offsets = struct.unpack("=16Q", s.getsockopt(SOL_XDP, XDP_MMAP_OFFSETS, 128))
+        producer, _, desc, _ = offsets[4:8]  # the TX ring's
+        ring = mmap.mmap(s.fileno(), desc + RING * 16, mmap.MAP_SHARED,
+                         mmap.PROT_READ | mmap.PROT_WRITE, offset=XDP_PGOFF_TX_RING)
+        sxdp = struct.pack("=HHIII", AF_XDP, XDP_COPY, socket.if_nametoindex(iface), 0, 0)
+        if libc.bind(s.fileno(), sxdp, len(sxdp)) != 0:
+            raise OSError(ctypes.get_errno(), "bind")
+    except OSError as e:
+        return err_name(e)
+    for i, pkt in enumerate(pkts):
+        umem[i * CHUNK:i * CHUNK + len(pkt)] = pkt
+        struct.pack_into("=QII", ring, desc + i * 16, i * CHUNK, len(pkt), 0)
+    struct.pack_into("=I", ring, producer, len(pkts))
+    consumer = offsets[5]
+    deadline = time.monotonic() + TIMEOUT
+    while struct.unpack_from("=I", ring, consumer)[0] < len(pkts) and time.monotonic() < deadline:
+        try:
+            s.send(b"", socket.MSG_DONTWAIT)
+        except OSError:
+            time.sleep(0.01)
+    return str(len(pkts) - struct.unpack_from("=I", ring, consumer)[0])
 
 
 def sniff(iface, ethertype):
@@ -240,6 +295,9 @@ def main():
     if sys.argv[1] == "frames":
         print(frames(sys.argv[2], sys.argv[3], sys.argv[4], int(sys.argv[5]),
                      sys.argv[6:] == ["bypass"]))
+        return
+    if sys.argv[1] == "xdp":
+        print(xdp(sys.argv[2], sys.argv[3], sys.argv[4], int(sys.argv[5])))
         return
     if sys.argv[1] == "sniff":
         print(sniff(sys.argv[2], int(sys.argv[3], 16)))

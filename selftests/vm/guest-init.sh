@@ -36,6 +36,7 @@ hostname sbxfw-vm
 ip link set lo up
 cd "$SBXFW_SRC" || exit 1
 
+: >/mnt/job.started
 bash -c "$SBXFW_JOB" </dev/null >/dev/console 2>&1
 echo $? >/mnt/job.exit
 dmesg >/mnt/dmesg.txt
