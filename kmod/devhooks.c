@@ -17,16 +17,22 @@
  * LOCAL_OUT or FORWARD already and pass both.
  *
  * A netdevice notifier keeps the hooks in step with devices that appear,
- * come up, move between namespaces and go; a device that cannot be hooked
- * is refused (registration or bring-up fails) rather than left open.
+ * come up, move between namespaces and go; a device that cannot be hooked,
+ * or whose frames could leave through something no hook sees (a physical
+ * device, a macvlan on a device elsewhere), is refused: registering or
+ * bringing it up fails, and so does a policy for a namespace holding one.
  *
  * IPv4 and IPv6 frames are judged on the packet they carry; ARP passes, as
  * nothing works without it and it cannot leave the link; anything else
  * (VLAN tags, other ethertypes, link types we cannot parse) passes only
- * under allow-all. Denied frames are dropped: there is no socket to tell.
+ * under allow-all. Denied frames are dropped: there is no socket to tell,
+ * but a bridged frame's sender is answered as a routed one would be.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/etherdevice.h>
+#include <linux/icmp.h>
+#include <linux/icmpv6.h>
 #include <linux/if_arp.h>
 #include <linux/if_ether.h>
 #include <linux/if_vlan.h>
@@ -36,6 +42,11 @@
 #include <linux/netfilter.h>
 #include <linux/rtnetlink.h>
 #include <linux/slab.h>
+#include <linux/tcp.h>
+#include <linux/xarray.h>
+#include <net/dst_metadata.h>
+#include <net/netfilter/ipv4/nf_reject.h>
+#include <net/netfilter/ipv6/nf_reject.h>
 #include <net/sock.h>
 
 #include "hooks.h"
@@ -62,7 +73,20 @@ struct dev_hook {
 static LIST_HEAD(all_hooks);
 
 /*
- * Everything this namespace's IP stack transmits carries its route, or the
+ * The namespaces whose devices are hooked, by inode number, under RTNL.
+ * Kept here rather than in their pernet state, which unloading frees while
+ * the notifier still runs.
+ */
+static DEFINE_XARRAY(filtered_nets);
+
+static bool devices_hooked(const struct net *net)
+{
+	return xa_load(&filtered_nets, net->ns.inum) == net;
+}
+
+/*
+ * Everything this namespace's IP stack transmits carries its route (not a
+ * tunnel's metadata, which a collect_md port would leave), or the
  * socket that sent it when a bridge master dropped the route on the way;
  * either way it passed LOCAL_OUT or FORWARD here. Packet sockets and
  * bridged frames have neither: a veth keeps the sending socket of the
@@ -73,7 +97,7 @@ static bool judged_by_ip_stack(const struct sk_buff *skb, const struct net *net)
 {
 	const struct sock *sk = skb->sk;
 
-	if (skb_dst(skb))
+	if (skb_valid_dst(skb))
 		return true;
 	return sk && (sk->sk_family == AF_INET || sk->sk_family == AF_INET6) &&
 	       net_eq(sock_net(sk), net);
@@ -101,13 +125,25 @@ static __be16 frame_protocol(const struct sk_buff *skb,
 
 		first = skb_header_pointer(skb, 0, sizeof(_first), &_first);
 		*nhoff = 0;
-		if (first && *first >> 4 == 4)
+		/* Such drivers go by skb->protocol: it must say the same. */
+		if (first && *first >> 4 == 4 &&
+		    skb->protocol == htons(ETH_P_IP))
 			return htons(ETH_P_IP);
-		if (first && *first >> 4 == 6)
+		if (first && *first >> 4 == 6 &&
+		    skb->protocol == htons(ETH_P_IPV6))
 			return htons(ETH_P_IPV6);
 	}
 	return 0;
 }
+
+/*
+ * A packet socket's TX ring and AF_XDP leave a frame's payload in pages the
+ * sandbox can still write while the frame is judged: judge only bytes
+ * copied into the frame's head. This much past the link header holds any
+ * sane header chain; a frame whose transport header lies further on is not
+ * classified.
+ */
+#define FRAME_HEADERS	512
 
 /* Only what really is an IP header may be judged as one. */
 static unsigned int judge_frame_ipv4(struct sk_buff *skb,
@@ -115,6 +151,7 @@ static unsigned int judge_frame_ipv4(struct sk_buff *skb,
 {
 	const struct iphdr *iph = ip_hdr(skb);
 
+	/* ihl * 4 + a TCP header is well within FRAME_HEADERS. */
 	if (iph->version != 4 || iph->ihl < 5)
 		return sbxfw_judge_unclassified(state);
 	return sbxfw_judge_ipv4(skb, state);
@@ -123,15 +160,21 @@ static unsigned int judge_frame_ipv4(struct sk_buff *skb,
 static unsigned int judge_frame_ipv6(struct sk_buff *skb,
 				     const struct nf_hook_state *state)
 {
+	unsigned int thoff = 0;
+
 	if (ipv6_hdr(skb)->version != 6)
+		return sbxfw_judge_unclassified(state);
+	if (skb_headlen(skb) < skb->len &&
+	    (ipv6_find_hdr(skb, &thoff, -1, NULL, NULL) < 0 ||
+	     thoff + sizeof(struct tcphdr) > skb_headlen(skb)))
 		return sbxfw_judge_unclassified(state);
 	return sbxfw_judge_ipv6(skb, state);
 }
 
 /*
- * Points the network header at the frame's IP header, pulled into the
- * linear area, for the judging functions, and back where it was for the
- * driver afterwards.
+ * Points the network header at the frame's IP header, with the headers
+ * copied into the frame's head, for the judging functions, and back where
+ * it was for the driver afterwards.
  */
 static unsigned int judge_at(struct sk_buff *skb,
 			     const struct nf_hook_state *state,
@@ -142,7 +185,8 @@ static unsigned int judge_at(struct sk_buff *skb,
 	int saved = skb_network_offset(skb);
 	unsigned int verdict;
 
-	if (!pskb_may_pull(skb, nhoff + hdrlen))
+	if (!pskb_may_pull(skb, min(skb->len, nhoff + FRAME_HEADERS)) ||
+	    skb_headlen(skb) < nhoff + hdrlen)
 		return sbxfw_judge_unclassified(state);
 	skb_set_network_header(skb, nhoff);
 	verdict = judge(skb, state);
@@ -181,10 +225,25 @@ static unsigned int hook_egress(void *priv, struct sk_buff *skb,
 }
 
 /*
+ * What a received frame carries, by its own bytes: the link header that
+ * receiving pulled (before the data), or the bare IP header at the data.
+ */
+static __be16 received_protocol(const struct sk_buff *skb,
+				const struct net_device *dev)
+{
+	unsigned int nhoff;
+
+	if (dev->type == ARPHRD_ETHER)
+		return skb_mac_header_was_set(skb) &&
+		       skb_mac_header_len(skb) == ETH_HLEN ?
+		       eth_hdr(skb)->h_proto : 0;
+	return frame_protocol(skb, dev, &nhoff);
+}
+
+/*
  * On the other end of a sandbox's device, in another namespace: judges,
  * with the sandbox's policy, frames that a socket of the sandbox other
- * than an IP one wrote (AF_XDP, AF_PACKET). Receiving pulled the link
- * header and set the protocol from the frame's own bytes.
+ * than an IP one wrote (AF_XDP, AF_PACKET).
  */
 static unsigned int hook_peer_ingress(void *priv, struct sk_buff *skb,
 				      const struct nf_hook_state *state)
@@ -201,7 +260,66 @@ static unsigned int hook_peer_ingress(void *priv, struct sk_buff *skb,
 	sandbox.out = hook->dev;
 	if (skb_vlan_tag_present(skb))
 		return sbxfw_judge_unclassified(&sandbox);
-	return judge_frame(skb, &sandbox, skb->protocol, 0);
+	return judge_frame(skb, &sandbox, received_protocol(skb, state->in), 0);
+}
+
+/*
+ * A denied frame that a bridge of the sandbox forwards gets the answer a
+ * routed one would, as fast: a TCP RST or an ICMP administratively
+ * prohibited, addressed at layer 2 to the frame's sender and sent through
+ * the bridge, which finds the port it came from by that address. The frame
+ * is at its link header with the network header set (judge_at).
+ */
+void sbxfw_reject_bridged(struct sk_buff *skb,
+			  const struct nf_hook_state *state, u8 family,
+			  bool tcp)
+{
+	unsigned int nhoff = skb_network_offset(skb);
+	struct net_device *bridge;
+	struct ethhdr eth __aligned(2), *neth;
+	struct sk_buff *nskb;
+
+	if (state->hook != NF_NETDEV_EGRESS || state->out->type != ARPHRD_ETHER ||
+	    !netif_is_bridge_port(state->out) ||
+	    (skb->sk && net_eq(sock_net(skb->sk), state->net)))
+		return;
+	/* Copied: building the answer may reallocate the frame's head. */
+	eth = *eth_hdr(skb);
+	if (!is_unicast_ether_addr(eth.h_source) ||
+	    !is_unicast_ether_addr(eth.h_dest))
+		return;
+	bridge = netdev_master_upper_dev_get_rcu(state->out);
+	if (!bridge)
+		return;
+
+	/* The builders want the IP header at the data. */
+	__skb_pull(skb, nhoff);
+	if (family == 4)
+		nskb = tcp ? nf_reject_skb_v4_tcp_reset(state->net, skb, NULL,
+							NF_INET_FORWARD) :
+		       nf_reject_skb_v4_unreach(state->net, skb, NULL,
+						NF_INET_FORWARD,
+						ICMP_PKT_FILTERED);
+	else
+		nskb = tcp ? nf_reject_skb_v6_tcp_reset(state->net, skb, NULL,
+							NF_INET_FORWARD) :
+		       nf_reject_skb_v6_unreach(state->net, skb, NULL,
+						NF_INET_FORWARD,
+						ICMPV6_ADM_PROHIBITED);
+	__skb_push(skb, nhoff);
+	if (!nskb)
+		return;
+
+	neth = skb_push(nskb, ETH_HLEN);
+	skb_reset_mac_header(nskb);
+	ether_addr_copy(neth->h_source, eth.h_dest);
+	ether_addr_copy(neth->h_dest, eth.h_source);
+	neth->h_proto = eth.h_proto;
+	nskb->protocol = eth.h_proto;
+	nskb->dev = bridge;
+	sbxfw_reject_begin();
+	dev_queue_xmit(nskb);
+	sbxfw_reject_end();
 }
 
 /* The other end of @dev, for veth and netkit pairs. RTNL keeps it. */
@@ -295,20 +413,47 @@ static int hook_device(struct net_device *dev)
 }
 
 /*
+ * Whether every frame of @dev passes one of our hooks. Not those of a
+ * physical device (AF_XDP in zero-copy mode builds no frame for any hook
+ * to see), nor of a device stacked on one in another namespace (macvlan,
+ * ipvlan, a VLAN, a tunnel whose underlay is elsewhere), through which
+ * AF_XDP frames would reach that namespace unjudged. A veth or netkit
+ * pair's other end is hooked itself.
+ */
+static bool device_judgeable(struct net_device *dev)
+{
+	const struct rtnl_link_ops *ops = dev->rtnl_link_ops;
+
+	if (dev->flags & IFF_LOOPBACK || dev->netdev_ops->ndo_get_peer_dev)
+		return true;
+	if (!ops)
+		return false;
+	return !ops->get_link_net || net_eq(ops->get_link_net(dev), dev_net(dev));
+}
+
+/*
  * Brings the hooks of @dev, and those of the device at its other end, in
- * line with the namespaces they are in now.
+ * line with the namespaces they are in now. A device of a filtered
+ * namespace that cannot be judged whole is refused.
  */
 static int sync_device(struct net_device *dev)
 {
 	struct dev_hook *hook = hook_of(dev);
 	struct net_device *peer;
-	int err = 0;
+	int err;
 
-	if (!hook && sbxfw_pernet(dev_net(dev))->devices_hooked &&
-	    !(dev->flags & IFF_LOOPBACK))
-		err = hook_device(dev);
-	else if (hook)
+	if (hook) {
 		err = hook_peer(hook);
+	} else if (!devices_hooked(dev_net(dev)) ||
+		   dev->flags & IFF_LOOPBACK) {
+		err = 0;
+	} else if (!device_judgeable(dev)) {
+		pr_warn_ratelimited("%s refused in a filtered namespace: its frames could leave unjudged\n",
+				    netdev_name(dev));
+		err = -EOPNOTSUPP;
+	} else {
+		err = hook_device(dev);
+	}
 	if (err)
 		return err;
 	peer = peer_of(dev);
@@ -358,14 +503,16 @@ static struct notifier_block netdev_notifier = {
 int sbxfw_devhooks_register(struct net *net)
 {
 	struct net_device *dev;
-	int err = 0;
+	int err;
 
 	rtnl_lock();
-	sbxfw_pernet(net)->devices_hooked = true;
-	for_each_netdev(net, dev) {
-		err = sync_device(dev);
-		if (err)
-			break;
+	err = xa_err(xa_store(&filtered_nets, net->ns.inum, net, GFP_KERNEL));
+	if (!err) {
+		for_each_netdev(net, dev) {
+			err = sync_device(dev);
+			if (err)
+				break;
+		}
 	}
 	rtnl_unlock();
 	if (err)
@@ -378,7 +525,7 @@ void sbxfw_devhooks_unregister(struct net *net)
 	struct dev_hook *hook, *tmp;
 
 	rtnl_lock();
-	sbxfw_pernet(net)->devices_hooked = false;
+	xa_erase(&filtered_nets, net->ns.inum);
 	list_for_each_entry_safe(hook, tmp, &all_hooks, list)
 		if (net_eq(dev_net(hook->dev), net))
 			unhook_device(hook);
@@ -392,7 +539,7 @@ int __init sbxfw_devhooks_init(void)
 
 void sbxfw_devhooks_exit(void)
 {
-	/* Replays NETDEV_UNREGISTER everywhere, which unhooks every device. */
+	/* Policies, and so device hooks, went first (main.c). */
 	unregister_netdevice_notifier(&netdev_notifier);
-	WARN_ON_ONCE(!list_empty(&all_hooks));
+	WARN_ON_ONCE(!list_empty(&all_hooks) || !xa_empty(&filtered_nets));
 }

@@ -87,11 +87,23 @@ static bool parse_transport(const struct sk_buff *skb, unsigned int thoff,
 	return true;
 }
 
-static void send_reject(struct sk_buff *skb, const struct nf_hook_state *state,
-			const struct sbxfw_pkt *pkt)
+/* Around sending a rejection: what is sent meanwhile on this CPU passes. */
+void sbxfw_reject_begin(void)
 {
 	local_bh_disable();
 	__this_cpu_write(rejecting, true);
+}
+
+void sbxfw_reject_end(void)
+{
+	__this_cpu_write(rejecting, false);
+	local_bh_enable();
+}
+
+static void send_reject(struct sk_buff *skb, const struct nf_hook_state *state,
+			const struct sbxfw_pkt *pkt)
+{
+	sbxfw_reject_begin();
 	if (pkt->protocol == IPPROTO_TCP) {
 		if (pkt->family == 4)
 			nf_send_reset(state->net, state->sk, skb, state->hook);
@@ -103,8 +115,7 @@ static void send_reject(struct sk_buff *skb, const struct nf_hook_state *state,
 		nf_send_unreach6(state->net, skb, ICMPV6_ADM_PROHIBITED,
 				 state->hook);
 	}
-	__this_cpu_write(rejecting, false);
-	local_bh_enable();
+	sbxfw_reject_end();
 }
 
 static unsigned int deny(struct sk_buff *skb, const struct nf_hook_state *state,
@@ -112,9 +123,13 @@ static unsigned int deny(struct sk_buff *skb, const struct nf_hook_state *state,
 {
 	bool local = state->hook == NF_INET_LOCAL_OUT;
 
-	/* A frame from a packet socket or a bridge has nobody to tell. */
-	if (state->pf == NFPROTO_NETDEV)
+	/* Frames: only a bridged one has somebody to tell (devhooks.c). */
+	if (state->pf == NFPROTO_NETDEV) {
+		if (!(pkt->protocol == IPPROTO_TCP && tcp->rst))
+			sbxfw_reject_bridged(skb, state, pkt->family,
+					     pkt->protocol == IPPROTO_TCP);
 		return NF_DROP;
+	}
 
 	if (pkt->protocol == IPPROTO_TCP) {
 		/* A dropped SYN alone leaves connect() retransmitting. */

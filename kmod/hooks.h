@@ -16,10 +16,20 @@ unsigned int sbxfw_judge_ipv6(struct sk_buff *skb,
 			      const struct nf_hook_state *state);
 unsigned int sbxfw_judge_unclassified(const struct nf_hook_state *state);
 
+/*
+ * Brackets the synchronous sending of a rejection, which the hooks then let
+ * pass on this CPU (bottom halves are off in between).
+ */
+void sbxfw_reject_begin(void);
+void sbxfw_reject_end(void);
+
 /* devhooks.c */
 int sbxfw_devhooks_init(void);
 void sbxfw_devhooks_exit(void);
 int sbxfw_devhooks_register(struct net *net);
 void sbxfw_devhooks_unregister(struct net *net);
+void sbxfw_reject_bridged(struct sk_buff *skb,
+			  const struct nf_hook_state *state, u8 family,
+			  bool tcp);
 
 #endif /* _SBXFW_HOOKS_H */

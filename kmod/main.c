@@ -48,8 +48,11 @@ static void __exit sbxfw_exit(void)
 {
 	sbxfw_netlink_exit();
 	sbxfw_upload_exit();
-	sbxfw_devhooks_exit();
+	/* Policies (and their device hooks) go before the device notifier,
+	 * so no device is unhooked while a policy still filters.
+	 */
 	sbxfw_netns_exit();
+	sbxfw_devhooks_exit();
 }
 
 module_init(sbxfw_init);

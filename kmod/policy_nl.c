@@ -356,6 +356,9 @@ static int commit(struct net *net, struct sbxfw_upload *up,
 	}
 	generation = sn->generation;
 	mutex_unlock(&sn->lock);
+	if (err == -EOPNOTSUPP)
+		NL_SET_ERR_MSG(info->extack,
+			       "the netns holds a device whose frames sbxfw cannot judge (physical, or stacked on a device in another netns); see the kernel log");
 	if (err) {
 		sbxfw_policy_free(policy);
 		return err;

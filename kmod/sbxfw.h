@@ -32,7 +32,6 @@ struct sbxfw_net {
 	struct mutex lock;		/* serialises changes to this netns */
 	u64 generation;			/* of the last change; never reused */
 	bool hooked;			/* netfilter hooks registered here */
-	bool devices_hooked;		/* devhooks.c, under RTNL */
 };
 
 extern unsigned int sbxfw_net_id;
