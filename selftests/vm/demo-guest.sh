@@ -51,6 +51,28 @@ say "curl now fails at once with a clear error, no timeout"
 run ip netns exec sandbox curl -sS --max-time 5 http://198.51.100.10/
 run ip netns exec sandbox python3 -c 'import socket; socket.socket(socket.AF_INET, socket.SOCK_DGRAM).sendto(b"x", ("198.51.100.10", 53))'
 
+say "Root in the sandbox writes raw frames (CAP_NET_RAW): none gets through"
+ip netns exec internet python3 -c '
+import socket
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.bind(("198.51.100.10", 5000))
+while True:
+    data, peer = s.recvfrom(64)
+    print("internet got", data.decode(), "from", peer[0], flush=True)
+' >/tmp/received 2>&1 &
+listener=$!
+mac=$(ip netns exec internet cat /sys/class/net/veth0/address)
+probe=$SBXFW_SRC/selftests/net/probe.py
+echo "5 UDP datagrams to 198.51.100.10:5000 through AF_PACKET, then through AF_XDP"
+echo "(each prints how many of its sends the kernel refused outright):"
+run ip netns exec sandbox python3 "$probe" frames veth0 "$mac" udp,10.0.0.2,198.51.100.10,5000 5
+run ip netns exec sandbox python3 "$probe" xdp veth0 "$mac" udp,10.0.0.2,198.51.100.10,5000 5
+sleep 1
+printf '$ cat /tmp/received   # what the internet got\n'
+cat /tmp/received
+echo "($(grep -c . /tmp/received) datagrams arrived)"
+kill $listener
+
 say "Swap it live for a sandbox0-style list policy that allows port 80"
 echo '{"mode": "block-all", "egress": {"allowed_cidrs": ["198.51.100.0/24"], "allowed_ports": [80]}}' >/tmp/policy2.json
 run cat /tmp/policy2.json
