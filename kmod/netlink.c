@@ -24,6 +24,7 @@ static const char *const sbxfw_features[] = {
 	"netns-stats",
 	"policy",
 	"ipv6",
+	"raw-frames",	/* AF_PACKET, AF_XDP and bridged frames are judged */
 };
 
 static const struct nla_policy sbxfw_nl_policy[SBXFW_A_MAX + 1] = {
