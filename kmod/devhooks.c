@@ -84,23 +84,29 @@ static bool devices_hooked(const struct net *net)
 	return xa_load(&filtered_nets, net->ns.inum) == net;
 }
 
+/* Whether a socket of @net sent @skb (a veth keeps it across). */
+static bool sent_from(const struct sk_buff *skb, const struct net *net)
+{
+	return skb->sk && net_eq(sock_net(skb->sk), net);
+}
+
+static bool ip_socket(const struct sock *sk)
+{
+	return sk->sk_family == AF_INET || sk->sk_family == AF_INET6;
+}
+
 /*
  * Everything this namespace's IP stack transmits carries its route (not a
- * tunnel's metadata, which a collect_md port would leave), or the
- * socket that sent it when a bridge master dropped the route on the way;
- * either way it passed LOCAL_OUT or FORWARD here. Packet sockets and
- * bridged frames have neither: a veth keeps the sending socket of the
- * namespace at its other end, which therefore does not count, and drops
- * the route. Nothing in a namespace without CAP_NET_ADMIN can add one.
+ * tunnel's metadata, which a collect_md port would leave), or the socket
+ * of this namespace that sent it when a bridge master dropped the route on
+ * the way; either way it passed LOCAL_OUT or FORWARD here. Packet sockets
+ * and bridged frames have neither (a veth drops the route and keeps the
+ * socket of the namespace at its other end). Nothing in a namespace
+ * without CAP_NET_ADMIN can add one.
  */
 static bool judged_by_ip_stack(const struct sk_buff *skb, const struct net *net)
 {
-	const struct sock *sk = skb->sk;
-
-	if (skb_valid_dst(skb))
-		return true;
-	return sk && (sk->sk_family == AF_INET || sk->sk_family == AF_INET6) &&
-	       net_eq(sock_net(sk), net);
+	return skb_valid_dst(skb) || (sent_from(skb, net) && ip_socket(skb->sk));
 }
 
 /*
@@ -164,6 +170,7 @@ static unsigned int judge_frame_ipv6(struct sk_buff *skb,
 
 	if (ipv6_hdr(skb)->version != 6)
 		return sbxfw_judge_unclassified(state);
+	/* Part of it is outside the head: its header chain may not be. */
 	if (skb_headlen(skb) < skb->len &&
 	    (ipv6_find_hdr(skb, &thoff, -1, NULL, NULL) < 0 ||
 	     thoff + sizeof(struct tcphdr) > skb_headlen(skb)))
@@ -250,11 +257,9 @@ static unsigned int hook_peer_ingress(void *priv, struct sk_buff *skb,
 {
 	const struct dev_hook *hook = priv;
 	struct nf_hook_state sandbox = *state;
-	const struct sock *sk = skb->sk;
 
 	sandbox.net = dev_net(hook->dev);
-	if (!sk || sk->sk_family == AF_INET || sk->sk_family == AF_INET6 ||
-	    !net_eq(sock_net(sk), sandbox.net))
+	if (!sent_from(skb, sandbox.net) || ip_socket(skb->sk))
 		return NF_ACCEPT;
 	sandbox.in = NULL;
 	sandbox.out = hook->dev;
@@ -279,9 +284,9 @@ void sbxfw_reject_bridged(struct sk_buff *skb,
 	struct ethhdr eth __aligned(2), *neth;
 	struct sk_buff *nskb;
 
-	if (state->hook != NF_NETDEV_EGRESS || state->out->type != ARPHRD_ETHER ||
-	    !netif_is_bridge_port(state->out) ||
-	    (skb->sk && net_eq(sock_net(skb->sk), state->net)))
+	/* Bridge ports are Ethernet devices; the sandbox's own frames go unanswered. */
+	if (state->hook != NF_NETDEV_EGRESS ||
+	    !netif_is_bridge_port(state->out) || sent_from(skb, state->net))
 		return;
 	/* Copied: building the answer may reallocate the frame's head. */
 	eth = *eth_hdr(skb);

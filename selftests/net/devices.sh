@@ -70,26 +70,26 @@ through() {
 	fi
 }
 
+src_for() { # ADDR: the sandbox's uplink address of ADDR's family
+	if [[ $1 == *:* ]]; then echo fd10::2; else echo 10.10.0.2; fi
+}
+
 frames() { # [bypass] ADDR: AF_PACKET frames from the sandbox's uplink
 	local bypass=
 	[ "$1" = bypass ] && bypass=bypass && shift
-	local src=10.10.0.2
-	[[ $1 == *:* ]] && src=fd10::2
 	ip netns exec "$sbx" python3 "$PROBE" frames eth0 "$RTR_MAC" \
-		"udp,$src,$1,5000" "$N" $bypass
+		"udp,$(src_for "$1"),$1,5000" "$N" $bypass
 }
 
-xdp_frames() { # ADDR: the same frames through an AF_XDP socket on
-	local src=10.10.0.2 # $XDP_IF (eth0) to $XDP_MAC (the router's)
-	[[ $1 == *:* ]] && src=fd10::2
+# xdp_frames ADDR: the same frames through an AF_XDP socket on $XDP_IF
+# (eth0) to $XDP_MAC (the router's).
+xdp_frames() {
 	ip netns exec "$sbx" python3 "$PROBE" xdp "${XDP_IF:-eth0}" \
-		"${XDP_MAC:-$RTR_MAC}" "udp,$src,$1,5000" "$N"
+		"${XDP_MAC:-$RTR_MAC}" "udp,$(src_for "$1"),$1,5000" "$N"
 }
 
 rawudp() { # ADDR: a raw IP socket that writes its own header
-	local src=10.10.0.2
-	[[ $1 == *:* ]] && src=fd10::2
-	ip netns exec "$sbx" python3 "$PROBE" rawudp "$src" "$1" 5000 "$N"
+	ip netns exec "$sbx" python3 "$PROBE" rawudp "$(src_for "$1")" "$1" 5000 "$N"
 }
 
 # sniffed NS IF ETHERTYPE SENDER_NS SENDER_IF: sends $N frames of
@@ -145,6 +145,9 @@ expect_sniffed "custom: frames of another ethertype are dropped" 0 \
 	"$rtr" sbx0 0x88b5 "$sbx" eth0
 expect_sniffed "custom: VLAN-tagged frames are dropped" 0 \
 	"$rtr" sbx0 0x8100 "$sbx" eth0
+# Ethertype IPv4 over 46 zero bytes: IP version 0, no header to judge.
+expect_sniffed "custom: IPv4 frames that hold no IPv4 header are dropped" 0 \
+	"$rtr" sbx0 0x0800 "$sbx" eth0
 
 # A device that appears after the policy is hooked as it registers.
 # Frames from eth1 carry eth0's source address: no reverse-path filter.
