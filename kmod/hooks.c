@@ -19,6 +19,7 @@
  * The judging functions also serve devhooks.c, which hands them frames
  * that never went through the IP stack (packet sockets, bridges).
  */
+#include <linux/icmp.h>
 #include <linux/icmpv6.h>
 #include <linux/ip.h>
 #include <linux/ipv6.h>
@@ -36,6 +37,7 @@
 #include <net/netfilter/ipv6/nf_defrag_ipv6.h>
 #include <net/netfilter/ipv6/nf_reject.h>
 
+#include "flow.h"
 #include "hooks.h"
 #include "sbxfw.h"
 
@@ -48,43 +50,263 @@
  */
 static DEFINE_PER_CPU(bool, rejecting);
 
-/* What a denial needs to know beyond the verdict's inputs. */
-struct tcp_facts {
-	bool syn_only;		/* a connection attempt */
-	bool rst;		/* never answer a RST with a RST */
+/* One packet, as the verdict sees it; addresses and ports network order. */
+struct packet {
+	u8 family;		/* 4 or 6 */
+	u8 protocol;
+	u8 travel;		/* SBXFW_DIR_EGRESS: it leaves the sandbox */
+	bool has_port;		/* TCP, UDP */
+	bool syn_only;		/* TCP: a connection attempt */
+	bool syn, fin, rst;	/* TCP */
+	bool icmp_error;	/* quotes another packet, at quoted */
+	unsigned int quoted;
+	__be16 sport, dport;	/* ICMP echo: the identifier, in both */
+	u8 saddr[16], daddr[16];
 };
 
-static bool parse_transport(const struct sk_buff *skb, unsigned int thoff,
-			    struct sbxfw_pkt *pkt, struct tcp_facts *tcp)
+/* What a verdict needs besides the packet. */
+struct judge {
+	const struct sbxfw_policy *policy;
+	struct sbxfw_flows *flows;	/* when the policy filters ingress */
+};
+
+static u8 opposite(u8 direction)
 {
-	switch (pkt->protocol) {
-	case IPPROTO_TCP: {
+	return direction == SBXFW_DIR_EGRESS ? SBXFW_DIR_INGRESS :
+					       SBXFW_DIR_EGRESS;
+}
+
+/* Reads ports and flags; a quoted header is only sure to hold 8 bytes. */
+static bool parse_transport(const struct sk_buff *skb, unsigned int thoff,
+			    struct packet *p, bool quoted)
+{
+	u8 icmp = p->family == 4 ? IPPROTO_ICMP : IPPROTO_ICMPV6;
+
+	if (p->protocol == IPPROTO_TCP) {
 		struct tcphdr _th;
 		const struct tcphdr *th;
 
-		th = skb_header_pointer(skb, thoff, sizeof(_th), &_th);
+		th = skb_header_pointer(skb, thoff, quoted ? 8 : sizeof(_th),
+					&_th);
 		if (!th)
 			return false;
-		pkt->port = ntohs(th->dest);
-		tcp->syn_only = th->syn && !th->ack;
-		tcp->rst = th->rst;
-		break;
-	}
-	case IPPROTO_UDP: {
+		p->sport = th->source;
+		p->dport = th->dest;
+		p->has_port = true;
+		if (!quoted) {
+			p->syn_only = th->syn && !th->ack;
+			p->syn = th->syn;
+			p->fin = th->fin;
+			p->rst = th->rst;
+		}
+	} else if (p->protocol == IPPROTO_UDP) {
 		struct udphdr _uh;
 		const struct udphdr *uh;
 
 		uh = skb_header_pointer(skb, thoff, sizeof(_uh), &_uh);
 		if (!uh)
 			return false;
-		pkt->port = ntohs(uh->dest);
-		break;
+		p->sport = uh->source;
+		p->dport = uh->dest;
+		p->has_port = true;
+	} else if (p->protocol == icmp) {
+		/* ICMP and ICMPv6 agree on where type and echo id are. */
+		struct icmphdr _ih;
+		const struct icmphdr *ih;
+		bool echo, error;
+
+		ih = skb_header_pointer(skb, thoff, sizeof(_ih), &_ih);
+		if (!ih)
+			return false;
+		if (p->family == 4) {
+			echo = ih->type == ICMP_ECHO || ih->type == ICMP_ECHOREPLY;
+			error = icmp_is_err(ih->type);
+		} else {
+			echo = ih->type == ICMPV6_ECHO_REQUEST ||
+			       ih->type == ICMPV6_ECHO_REPLY;
+			error = icmpv6_is_err(ih->type);
+		}
+		if (echo) {
+			p->sport = ih->un.echo.id;
+			p->dport = ih->un.echo.id;
+		}
+		p->icmp_error = error && !quoted;
+		p->quoted = thoff + sizeof(_ih);
 	}
-	default:
-		return true;
-	}
-	pkt->has_port = true;
 	return true;
+}
+
+/* The IPv4 packet at @nhoff; false when it cannot be classified. */
+static bool parse_ipv4(const struct sk_buff *skb, unsigned int nhoff,
+		       struct packet *p, bool quoted)
+{
+	struct iphdr _iph;
+	const struct iphdr *iph;
+
+	iph = skb_header_pointer(skb, nhoff, sizeof(_iph), &_iph);
+	if (!iph || iph->version != 4 || iph->ihl < 5)
+		return false;
+	p->family = 4;
+	p->protocol = iph->protocol;
+	memcpy(p->saddr, &iph->saddr, 4);
+	memcpy(p->daddr, &iph->daddr, 4);
+	if (iph->frag_off & htons(IP_OFFSET))
+		return quoted;		/* an error may quote any fragment */
+	return parse_transport(skb, nhoff + iph->ihl * 4, p, quoted);
+}
+
+/* The IPv6 packet at @nhoff, through its extension headers. */
+static bool parse_ipv6(const struct sk_buff *skb, unsigned int nhoff,
+		       struct packet *p, bool quoted)
+{
+	struct ipv6hdr _ip6h;
+	const struct ipv6hdr *ip6h;
+	__be16 frag_off;
+	u8 nexthdr;
+	int thoff;
+
+	ip6h = skb_header_pointer(skb, nhoff, sizeof(_ip6h), &_ip6h);
+	if (!ip6h || ip6h->version != 6)
+		return false;
+	p->family = 6;
+	memcpy(p->saddr, &ip6h->saddr, 16);
+	memcpy(p->daddr, &ip6h->daddr, 16);
+	nexthdr = ip6h->nexthdr;
+	thoff = ipv6_skip_exthdr(skb, nhoff + sizeof(*ip6h), &nexthdr,
+				 &frag_off);
+	if (thoff < 0 || nexthdr == NEXTHDR_NONE)
+		return false;
+	p->protocol = nexthdr;
+	if (frag_off & htons(IP6_OFFSET))
+		return quoted;
+	return parse_transport(skb, thoff, p, quoted);
+}
+
+/*
+ * Whether rules in @direction allow @p. A packet is judged on the far
+ * end's address (where it goes, or where it comes from) and on the port
+ * the flow's opener aimed at: its destination port in its own direction,
+ * its source port as the answer in a flow opened the other way.
+ */
+static bool rules_allow(const struct judge *j, const struct packet *p,
+			u8 direction, bool loopback)
+{
+	struct sbxfw_pkt pkt = {
+		.family = p->family,
+		.direction = direction,
+		.protocol = p->protocol,
+		.has_port = p->has_port,
+		.loopback = loopback,
+		.port = ntohs(direction == p->travel ? p->dport : p->sport),
+		.peer = p->travel == SBXFW_DIR_EGRESS ? p->daddr : p->saddr,
+	};
+	int rule;
+
+	return sbxfw_policy_eval(j->policy, &pkt, &rule) == SBXFW_ACTION_ALLOW;
+}
+
+static void flow_key(const struct packet *p, struct sbxfw_flow_key *key)
+{
+	bool out = p->travel == SBXFW_DIR_EGRESS;
+	unsigned int len = p->family == 4 ? 4 : 16;
+
+	memset(key, 0, sizeof(*key));
+	memcpy(key->local, out ? p->saddr : p->daddr, len);
+	memcpy(key->peer, out ? p->daddr : p->saddr, len);
+	key->local_port = out ? p->sport : p->dport;
+	key->peer_port = out ? p->dport : p->sport;
+	key->family = p->family;
+	key->protocol = p->protocol;
+}
+
+static enum sbxfw_flow_life flow_life(const struct packet *p)
+{
+	if (p->protocol != IPPROTO_TCP)
+		return SBXFW_FLOW_DATAGRAM;
+	if (p->rst)
+		return SBXFW_FLOW_RESET;
+	if (p->fin)
+		return SBXFW_FLOW_CLOSING;
+	return p->syn ? SBXFW_FLOW_START : SBXFW_FLOW_OPEN;
+}
+
+static enum sbxfw_flow_origin origin_of(u8 direction)
+{
+	return direction == SBXFW_DIR_EGRESS ? SBXFW_FLOW_EGRESS :
+					       SBXFW_FLOW_INGRESS;
+}
+
+/* Whether @p belongs to a live flow opened the other way, still allowed. */
+static bool answers_flow(const struct judge *j, const struct packet *p)
+{
+	u8 opener = opposite(p->travel);
+	struct sbxfw_flow_key key;
+
+	if (p->syn_only)
+		return false;
+	/*
+	 * TCP answers need no record: without a SYN they open nothing, so
+	 * one from where the sandbox may connect to passes, as conntrack's
+	 * loose pickup would let it.
+	 */
+	if (p->protocol == IPPROTO_TCP && opener == SBXFW_DIR_EGRESS)
+		return rules_allow(j, p, opener, false);
+	flow_key(p, &key);
+	return sbxfw_flow_find(j->flows, &key, origin_of(opener), flow_life(p)) &&
+	       rules_allow(j, p, opener, false);
+}
+
+/*
+ * @p is allowed in the direction it travels: by the rules, or as part of
+ * a flow opened the other way. Inbound flows are recorded (their answers
+ * pass whatever the egress rules say), and so are the sandbox's datagram
+ * flows (answers to them are told from new datagrams by the record only).
+ */
+static bool allowed(const struct judge *j, const struct packet *p,
+		    bool record)
+{
+	struct sbxfw_flow_key key;
+
+	if (rules_allow(j, p, p->travel, false)) {
+		if (!record || !j->flows ||
+		    (p->travel == SBXFW_DIR_EGRESS && p->protocol == IPPROTO_TCP))
+			return true;
+		flow_key(p, &key);
+		/* An inbound flow the sandbox could not answer is refused. */
+		return sbxfw_flow_note(j->flows, &key, origin_of(p->travel),
+				       flow_life(p)) ||
+		       p->travel == SBXFW_DIR_EGRESS;
+	}
+	return j->flows && answers_flow(j, p);
+}
+
+/*
+ * An ICMP error passes when what it quotes would: coming in, a packet
+ * the sandbox may send now; going out, one that came in on a recorded
+ * flow (rules alone would let the sandbox quote made-up packets to any
+ * peer that may reach it), unless the rules let the error out anyway.
+ */
+static bool error_allowed(const struct judge *j, const struct sk_buff *skb,
+			  const struct packet *p)
+{
+	struct packet q = { .travel = opposite(p->travel) };
+	struct sbxfw_flow_key key;
+	bool parsed;
+
+	if (p->travel == SBXFW_DIR_EGRESS && rules_allow(j, p, p->travel, false))
+		return true;
+	if (!j->flows)
+		return false;
+	parsed = p->family == 4 ? parse_ipv4(skb, p->quoted, &q, true) :
+				  parse_ipv6(skb, p->quoted, &q, true);
+	if (!parsed)
+		return false;
+	if (q.travel == SBXFW_DIR_EGRESS)
+		return allowed(j, &q, false);
+	flow_key(&q, &key);
+	return sbxfw_flow_find(j->flows, &key, SBXFW_FLOW_INGRESS,
+			       SBXFW_FLOW_DATAGRAM) &&
+	       rules_allow(j, &q, q.travel, false);
 }
 
 /* Around sending a rejection: what is sent meanwhile on this CPU passes. */
@@ -101,15 +323,15 @@ void sbxfw_reject_end(void)
 }
 
 static void send_reject(struct sk_buff *skb, const struct nf_hook_state *state,
-			const struct sbxfw_pkt *pkt)
+			const struct packet *p)
 {
 	sbxfw_reject_begin();
-	if (pkt->protocol == IPPROTO_TCP) {
-		if (pkt->family == 4)
+	if (p->protocol == IPPROTO_TCP) {
+		if (p->family == 4)
 			nf_send_reset(state->net, state->sk, skb, state->hook);
 		else
 			nf_send_reset6(state->net, state->sk, skb, state->hook);
-	} else if (pkt->family == 4) {
+	} else if (p->family == 4) {
 		nf_send_unreach(skb, ICMP_PKT_FILTERED, state->hook);
 	} else {
 		nf_send_unreach6(state->net, skb, ICMPV6_ADM_PROHIBITED,
@@ -119,77 +341,82 @@ static void send_reject(struct sk_buff *skb, const struct nf_hook_state *state,
 }
 
 static unsigned int deny(struct sk_buff *skb, const struct nf_hook_state *state,
-			 const struct sbxfw_pkt *pkt, const struct tcp_facts *tcp)
+			 const struct packet *p)
 {
 	bool local = state->hook == NF_INET_LOCAL_OUT;
 
 	/* Frames: only a bridged one has somebody to tell (devhooks.c). */
 	if (state->pf == NFPROTO_NETDEV) {
-		if (!(pkt->protocol == IPPROTO_TCP && tcp->rst))
-			sbxfw_reject_bridged(skb, state, pkt->family,
-					     pkt->protocol == IPPROTO_TCP);
+		if (!(p->protocol == IPPROTO_TCP && p->rst))
+			sbxfw_reject_bridged(skb, state, p->family,
+					     p->protocol == IPPROTO_TCP);
 		return NF_DROP;
 	}
 
-	if (pkt->protocol == IPPROTO_TCP) {
+	if (p->protocol == IPPROTO_TCP) {
 		/* A dropped SYN alone leaves connect() retransmitting. */
-		if (local && tcp->syn_only)
+		if (local && p->syn_only)
 			return NF_DROP_ERR(-ECONNREFUSED);
-		if (!tcp->rst)
-			send_reject(skb, state, pkt);
+		if (!p->rst)
+			send_reject(skb, state, p);
 	} else if (!local) {
 		/* Local senders learn EPERM from the drop itself. */
-		send_reject(skb, state, pkt);
+		send_reject(skb, state, p);
 	}
 	return NF_DROP;
 }
 
-static unsigned int judge(struct sk_buff *skb, const struct nf_hook_state *state,
-			  struct sbxfw_pkt *pkt, const struct tcp_facts *tcp,
-			  bool classified)
+/* What enters the sandbox arrives at LOCAL_IN; all else leaves it. */
+static u8 travel_of(const struct nf_hook_state *state)
 {
+	return state->pf != NFPROTO_NETDEV && state->hook == NF_INET_LOCAL_IN ?
+	       SBXFW_DIR_INGRESS : SBXFW_DIR_EGRESS;
+}
+
+/* @p is NULL when the packet cannot be classified. */
+static unsigned int judge(struct sk_buff *skb, const struct nf_hook_state *state,
+			  struct packet *p)
+{
+	const struct net_device *dev = state->out ?: state->in;
 	const struct sbxfw_active *active;
-	bool loopback;
-	int rule;
+	struct judge j;
+	bool loopback, ok;
 
 	active = rcu_dereference(sbxfw_pernet(state->net)->active);
 	if (unlikely(!active || this_cpu_read(rejecting)))
 		return NF_ACCEPT;
-	loopback = state->out && (state->out->flags & IFF_LOOPBACK);
-	if (unlikely(!classified))
-		return loopback ||
-		       active->policy->mode == SBXFW_MODE_ALLOW_ALL ?
-		       NF_ACCEPT : NF_DROP;
-	pkt->loopback = loopback;
-	if (sbxfw_policy_eval(active->policy, pkt, &rule) == SBXFW_ACTION_ALLOW)
+	j.policy = active->policy;
+	loopback = dev && (dev->flags & IFF_LOOPBACK);
+	if (travel_of(state) == SBXFW_DIR_INGRESS &&
+	    (loopback || !j.policy->filters_ingress))
 		return NF_ACCEPT;
-	return deny(skb, state, pkt, tcp);
+	if (unlikely(!p))
+		return loopback || j.policy->mode == SBXFW_MODE_ALLOW_ALL ?
+		       NF_ACCEPT : NF_DROP;
+	if (loopback)
+		return NF_ACCEPT;
+	/* NULL only while the hooks go: then nothing is recorded or found. */
+	j.flows = j.policy->filters_ingress ?
+		  rcu_dereference(sbxfw_pernet(state->net)->flows) : NULL;
+	ok = p->icmp_error ? error_allowed(&j, skb, p) : allowed(&j, p, true);
+	return ok ? NF_ACCEPT : deny(skb, state, p);
 }
 
 /* Whatever cannot be classified passes only where nothing is filtered. */
 unsigned int sbxfw_judge_unclassified(const struct nf_hook_state *state)
 {
-	return judge(NULL, state, NULL, NULL, false);
+	return judge(NULL, state, NULL);
 }
 
 /* The IPv4 packet at the network header, which must be a valid one. */
 unsigned int sbxfw_judge_ipv4(struct sk_buff *skb,
 			      const struct nf_hook_state *state)
 {
-	const struct iphdr *iph = ip_hdr(skb);
-	struct tcp_facts tcp = { };
-	struct sbxfw_pkt pkt = {
-		.family = 4,
-		.direction = SBXFW_DIR_EGRESS,
-		.protocol = iph->protocol,
-		.peer = &iph->daddr,
-	};
-	bool classified;
+	struct packet p = { .travel = travel_of(state) };
 
-	classified = !(iph->frag_off & htons(IP_OFFSET)) &&
-		     parse_transport(skb, skb_network_offset(skb) + ip_hdrlen(skb),
-				     &pkt, &tcp);
-	return judge(skb, state, &pkt, &tcp, classified);
+	if (!parse_ipv4(skb, skb_network_offset(skb), &p, false))
+		return judge(skb, state, NULL);
+	return judge(skb, state, &p);
 }
 
 /*
@@ -231,28 +458,24 @@ static bool link_control(const struct sk_buff *skb, unsigned int thoff,
 unsigned int sbxfw_judge_ipv6(struct sk_buff *skb,
 			      const struct nf_hook_state *state)
 {
-	const struct ipv6hdr *ip6h = ipv6_hdr(skb);
-	struct tcp_facts tcp = { };
-	struct sbxfw_pkt pkt = {
-		.family = 6,
-		.direction = SBXFW_DIR_EGRESS,
-		.peer = &ip6h->daddr,
-	};
+	struct packet p = { .travel = travel_of(state) };
 	unsigned short frag_off = 0;
 	unsigned int thoff = 0;
 	int flags = 0, proto;
-	bool classified;
 
 	/* Walks every extension header to the transport header. */
 	proto = ipv6_find_hdr(skb, &thoff, -1, &frag_off, &flags);
-	classified = proto >= 0 && !((flags & IP6_FH_F_FRAG) && frag_off);
-	if (classified) {
-		pkt.protocol = proto;
-		if (proto == IPPROTO_ICMPV6 && link_control(skb, thoff, ip6h))
-			return NF_ACCEPT;
-		classified = parse_transport(skb, thoff, &pkt, &tcp);
-	}
-	return judge(skb, state, &pkt, &tcp, classified);
+	if (proto < 0 || ((flags & IP6_FH_F_FRAG) && frag_off))
+		return judge(skb, state, NULL);
+	if (proto == IPPROTO_ICMPV6 && link_control(skb, thoff, ipv6_hdr(skb)))
+		return NF_ACCEPT;
+	p.family = 6;
+	p.protocol = proto;
+	memcpy(p.saddr, &ipv6_hdr(skb)->saddr, 16);
+	memcpy(p.daddr, &ipv6_hdr(skb)->daddr, 16);
+	if (!parse_transport(skb, thoff, &p, false))
+		return judge(skb, state, NULL);
+	return judge(skb, state, &p);
 }
 
 static unsigned int hook_ipv4(void *priv, struct sk_buff *skb,
@@ -281,6 +504,12 @@ static const struct nf_hook_ops hook_ops[] = {
 		.priority = NF_IP_PRI_FILTER,
 	},
 	{
+		.hook = hook_ipv4,
+		.pf = NFPROTO_IPV4,
+		.hooknum = NF_INET_LOCAL_IN,
+		.priority = NF_IP_PRI_FILTER,
+	},
+	{
 		.hook = hook_ipv6,
 		.pf = NFPROTO_IPV6,
 		.hooknum = NF_INET_LOCAL_OUT,
@@ -292,15 +521,28 @@ static const struct nf_hook_ops hook_ops[] = {
 		.hooknum = NF_INET_FORWARD,
 		.priority = NF_IP6_PRI_FILTER,
 	},
+	{
+		.hook = hook_ipv6,
+		.pf = NFPROTO_IPV6,
+		.hooknum = NF_INET_LOCAL_IN,
+		.priority = NF_IP6_PRI_FILTER,
+	},
 };
 
+/* Called with the netns's lock held, as is unregistering. */
 int sbxfw_hooks_register(struct net *net)
 {
+	struct sbxfw_net *sn = sbxfw_pernet(net);
+	struct sbxfw_flows *flows;
 	int err;
 
+	flows = sbxfw_flows_new();
+	if (!flows)
+		return -ENOMEM;
+	rcu_assign_pointer(sn->flows, flows);
 	err = nf_defrag_ipv4_enable(net);
 	if (err)
-		return err;
+		goto err_defrag4;
 	err = nf_defrag_ipv6_enable(net);
 	if (err)
 		goto err_defrag6;
@@ -318,13 +560,26 @@ err_hooks:
 	nf_defrag_ipv6_disable(net);
 err_defrag6:
 	nf_defrag_ipv4_disable(net);
+err_defrag4:
+	RCU_INIT_POINTER(sn->flows, NULL);
+	synchronize_net();
+	sbxfw_flows_free(flows);
 	return err;
 }
 
 void sbxfw_hooks_unregister(struct net *net)
 {
+	struct sbxfw_net *sn = sbxfw_pernet(net);
+	struct sbxfw_flows *flows;
+
 	sbxfw_devhooks_unregister(net);
 	nf_unregister_net_hooks(net, hook_ops, ARRAY_SIZE(hook_ops));
 	nf_defrag_ipv6_disable(net);
 	nf_defrag_ipv4_disable(net);
+	flows = rcu_dereference_protected(sn->flows,
+					  lockdep_is_held(&sn->lock));
+	RCU_INIT_POINTER(sn->flows, NULL);
+	/* Hooks and dumps may still read it until a grace period passed. */
+	synchronize_net();
+	sbxfw_flows_free(flows);
 }

@@ -25,6 +25,7 @@ static const char *const sbxfw_features[] = {
 	"policy",
 	"ipv6",
 	"raw-frames",	/* AF_PACKET, AF_XDP and bridged frames are judged */
+	"ingress",	/* ingress rules, at LOCAL_IN, with sbxfw's own flows */
 };
 
 static const struct nla_policy sbxfw_nl_policy[SBXFW_A_MAX + 1] = {

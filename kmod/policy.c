@@ -259,19 +259,13 @@ int sbxfw_policy_compile(struct sbxfw_policy_spec *spec,
 	err = sbxfw_spec_check(spec, why, &bad_rule);
 	if (err)
 		return err;
-	/* Accepting what the hooks cannot enforce would be a silent lie. */
-	for (i = 0; i < spec->nrules; i++) {
-		if (spec->rules[i].direction != SBXFW_DIR_EGRESS) {
-			*why = "ingress rules are not enforced by this version";
-			return -EOPNOTSUPP;
-		}
-	}
 
 	p = sbxfw_zalloc(sizeof(*p));
 	if (unlikely(!p))
 		goto err_nomem;
 	p->mode = spec->mode;
 	p->default_action = spec->default_action;
+	p->filters_ingress = spec->mode == SBXFW_MODE_DENY_ALL;
 	p->nrules = spec->nrules;
 	if (spec->nrules) {
 		p->rules = sbxfw_alloc_array(spec->nrules, sizeof(*p->rules));
@@ -284,6 +278,8 @@ int sbxfw_policy_compile(struct sbxfw_policy_spec *spec,
 
 		r->action = rs->action;
 		r->direction = rs->direction;
+		if (rs->direction == SBXFW_DIR_INGRESS)
+			p->filters_ingress = true;
 		r->protocols = rs->protocols;
 		/* Ports belong to TCP and UDP: say so, whatever carries them. */
 		if (rs->nports && !rs->protocols)

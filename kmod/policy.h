@@ -66,6 +66,12 @@ struct sbxfw_rule {
 struct sbxfw_policy {
 	u8 mode;
 	u8 default_action;
+	/*
+	 * Inbound traffic is judged: under deny-all, and in a custom policy
+	 * with an ingress rule (then the default action applies to inbound
+	 * traffic too). Otherwise only what leaves is.
+	 */
+	bool filters_ingress;
 	u32 nrules;
 	struct sbxfw_rule *rules;
 	struct sbxfw_lpm *lpm4;
@@ -81,7 +87,11 @@ struct sbxfw_pkt {
 	bool has_port;		/* TCP, UDP (port is valid) */
 	bool loopback;		/* the netns's own loopback traffic */
 	u16 port;		/* destination port, host byte order */
-	const void *peer;	/* peer address, network order, 4 or 16 bytes */
+	/*
+	 * The other end's address, network order, 4 or 16 bytes: the
+	 * destination of what leaves, the source of what comes in.
+	 */
+	const void *peer;
 };
 
 #define SBXFW_VERDICT_DEFAULT	(-1)

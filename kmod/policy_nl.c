@@ -66,6 +66,8 @@ const struct nla_policy sbxfw_nl_policy_policy[SBXFW_POLICY_A_MAX + 1] = {
 	[SBXFW_POLICY_A_N_CIDRS4] = { .type = NLA_REJECT },
 	[SBXFW_POLICY_A_N_CIDRS6] = { .type = NLA_REJECT },
 	[SBXFW_POLICY_A_N_DOMAINS] = { .type = NLA_REJECT },
+	[SBXFW_POLICY_A_N_FLOWS] = { .type = NLA_REJECT },
+	[SBXFW_POLICY_A_FLOWS_REFUSED] = { .type = NLA_REJECT },
 };
 
 /* extack messages from spec.c and policy.c are static sentences too. */
@@ -670,10 +672,12 @@ static int put_summary(struct sk_buff *skb, struct net *net,
 		       const struct sbxfw_active *active)
 {
 	const struct sbxfw_policy_spec *spec = &active->policy->spec;
+	const struct sbxfw_flows *flows;
 	struct nlattr *policy;
 	u32 n4, n6, nd;
 
 	policy_counts(spec, &n4, &n6, &nd);
+	flows = rcu_dereference(sbxfw_pernet(net)->flows);
 	if (nla_put_u64_64bit(skb, SBXFW_A_NETNS_ID, net->ns.inum,
 			      SBXFW_A_PAD) ||
 	    nla_put_u64_64bit(skb, SBXFW_A_GENERATION, active->generation,
@@ -686,7 +690,10 @@ static int put_summary(struct sk_buff *skb, struct net *net,
 	    nla_put_u32(skb, SBXFW_POLICY_A_N_RULES, spec->nrules) ||
 	    nla_put_u32(skb, SBXFW_POLICY_A_N_CIDRS4, n4) ||
 	    nla_put_u32(skb, SBXFW_POLICY_A_N_CIDRS6, n6) ||
-	    nla_put_u32(skb, SBXFW_POLICY_A_N_DOMAINS, nd))
+	    nla_put_u32(skb, SBXFW_POLICY_A_N_DOMAINS, nd) ||
+	    nla_put_u32(skb, SBXFW_POLICY_A_N_FLOWS, sbxfw_flows_count(flows)) ||
+	    nla_put_u64_64bit(skb, SBXFW_POLICY_A_FLOWS_REFUSED,
+			      sbxfw_flows_refused(flows), SBXFW_POLICY_A_PAD))
 		return -EMSGSIZE;
 	nla_nest_end(skb, policy);
 	return 0;

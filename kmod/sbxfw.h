@@ -12,6 +12,7 @@
 #include <net/net_namespace.h>
 #include <net/netns/generic.h>
 
+#include "flow.h"
 #include "policy.h"
 
 /*
@@ -32,6 +33,8 @@ struct sbxfw_net {
 	struct mutex lock;		/* serialises changes to this netns */
 	u64 generation;			/* of the last change; never reused */
 	bool hooked;			/* netfilter hooks registered here */
+	/* Set while the hooks are registered; freed a grace period after. */
+	struct sbxfw_flows __rcu *flows;
 };
 
 extern unsigned int sbxfw_net_id;

@@ -154,6 +154,11 @@ static int check_domains(const struct sbxfw_rule_spec *r, const char **why)
 
 	if (r->ndomains && !r->domains)
 		return bad(why, "a rule's domains are missing", -EINVAL);
+	/* Domains become addresses only as answers to the sandbox's queries. */
+	if (r->ndomains && r->direction == SBXFW_DIR_INGRESS)
+		return bad(why,
+			   "an ingress rule cannot name domains: they match destinations the sandbox resolves",
+			   -EINVAL);
 	for (i = 0; i < r->ndomains; i++) {
 		const char *d = r->domains[i];
 		size_t len = d ? strnlen(d, SBXFW_MAX_DOMAIN_LEN + 1) : 0;

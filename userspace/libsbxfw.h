@@ -308,6 +308,8 @@ struct sbxfw_policy_info {
 	uint32_t cidrs4;
 	uint32_t cidrs6;
 	uint32_t domains;
+	uint32_t flows; /* in the netns's flow table now */
+	uint64_t flows_refused; /* flows a full table could not record */
 };
 
 /* 0, or -EBADMSG and *@why. */

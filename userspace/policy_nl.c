@@ -768,6 +768,14 @@ int sbxfw_policy_info_parse(struct nlmsghdr *nlh,
 		case SBXFW_POLICY_A_N_DOMAINS:
 			count = &info->domains;
 			break;
+		case SBXFW_POLICY_A_N_FLOWS:
+			count = &info->flows;
+			break;
+		case SBXFW_POLICY_A_FLOWS_REFUSED:
+			*why = "a count has the wrong size";
+			if (!get_u64(a, &info->flows_refused))
+				return -EBADMSG;
+			break;
 		}
 		*why = "a count has the wrong size";
 		if (count && !get_u32(a, count))

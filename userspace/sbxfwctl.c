@@ -585,9 +585,9 @@ static int print_list(struct sbxfwctl *ctl,
 
 	if (!ctl->json)
 		fprintf(ctl->out,
-			"%-12s  %10s  %-9s  %-7s  %5s  %7s  %7s  %7s\n",
+			"%-12s  %10s  %-9s  %-7s  %5s  %7s  %7s  %7s  %6s  %7s\n",
 			"NETNS", "GENERATION", "MODE", "DEFAULT", "RULES",
-			"CIDRS4", "CIDRS6", "DOMAINS");
+			"CIDRS4", "CIDRS6", "DOMAINS", "FLOWS", "REFUSED");
 	array = json_array();
 	if (!array)
 		return -ENOMEM;
@@ -603,18 +603,22 @@ static int print_list(struct sbxfwctl *ctl,
 			fprintf(ctl->out,
 				"%-12" PRIu64 "  %10" PRIu64
 				"  %-9s  %-7s  %5" PRIu32 "  %7" PRIu32
-				"  %7" PRIu32 "  %7" PRIu32 "\n",
+				"  %7" PRIu32 "  %7" PRIu32 "  %6" PRIu32
+				"  %7" PRIu64 "\n",
 				p->netns_id, p->generation, m, d, p->rules,
-				p->cidrs4, p->cidrs6, p->domains);
+				p->cidrs4, p->cidrs6, p->domains, p->flows,
+				p->flows_refused);
 			continue;
 		}
-		line = json_pack("{s:I,s:I,s:s,s:s,s:I,s:I,s:I,s:I}", "netns",
-				 (json_int_t)p->netns_id, "generation",
+		line = json_pack("{s:I,s:I,s:s,s:s,s:I,s:I,s:I,s:I,s:I,s:I}",
+				 "netns", (json_int_t)p->netns_id, "generation",
 				 (json_int_t)p->generation, "mode", m,
 				 "default", d, "rules", (json_int_t)p->rules,
 				 "cidrs4", (json_int_t)p->cidrs4, "cidrs6",
 				 (json_int_t)p->cidrs6, "domains",
-				 (json_int_t)p->domains);
+				 (json_int_t)p->domains, "flows",
+				 (json_int_t)p->flows, "flows_refused",
+				 (json_int_t)p->flows_refused);
 		if (json_array_append_new(array, line)) {
 			err = -ENOMEM;
 			break;

@@ -45,7 +45,7 @@ v = json.load(sys.stdin)
 m = v["module"]
 assert m["version"] == v["tool"]["version"], v
 assert m["family_version"] == 1, v
-assert {"netns-stats", "policy", "ipv6", "raw-frames"} <= set(m["features"]), v
+assert {"netns-stats", "policy", "ipv6", "raw-frames", "ingress"} <= set(m["features"]), v
 assert m["stats"]["netns"] >= 1, v
 '
 }

@@ -4,6 +4,9 @@
 "ok", or the errno name the socket call failed with (ECONNREFUSED, EPERM,
 EHOSTUNREACH, ...), or "timeout" when nothing answered in time.
 
+  tcp, udp, icmp and flow bind their socket to $PROBE_SRC (an address)
+  and $PROBE_SPORT (a port) when those are set.
+
   probe.py tcp ADDR PORT            connect, read the server's greeting
   probe.py udp ADDR PORT            send one datagram, wait for the answer
   probe.py icmp ADDR 0              send an echo request (raw socket), wait
@@ -57,8 +60,18 @@ def err_name(e):
     return errno.errorcode.get(e.errno, str(e.errno))
 
 
+def bound(s):
+    """Binds S to $PROBE_SRC and $PROBE_SPORT when they are set."""
+    src = os.environ.get("PROBE_SRC", "")
+    sport = int(os.environ.get("PROBE_SPORT", "0"))
+    if src or sport:
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        s.bind((src, sport))
+    return s
+
+
 def tcp(addr, port):
-    s = socket.socket(family(addr), socket.SOCK_STREAM)
+    s = bound(socket.socket(family(addr), socket.SOCK_STREAM))
     s.settimeout(TIMEOUT)
     try:
         s.connect((addr, port))
@@ -71,7 +84,7 @@ def tcp(addr, port):
 
 
 def udp(addr, port):
-    s = socket.socket(family(addr), socket.SOCK_DGRAM)
+    s = bound(socket.socket(family(addr), socket.SOCK_DGRAM))
     s.settimeout(TIMEOUT)
     try:
         s.connect((addr, port))
@@ -86,8 +99,8 @@ def udp(addr, port):
 
 def icmp(addr):
     v6 = ":" in addr
-    s = socket.socket(family(addr), socket.SOCK_RAW,
-                      socket.IPPROTO_ICMPV6 if v6 else socket.IPPROTO_ICMP)
+    s = bound(socket.socket(family(addr), socket.SOCK_RAW,
+                            socket.IPPROTO_ICMPV6 if v6 else socket.IPPROTO_ICMP))
     s.settimeout(TIMEOUT)
     # Echo request, id 0x5342, seq 1; the kernel fills the ICMPv6 checksum.
     msg = bytearray([128 if v6 else 8, 0, 0, 0, 0x53, 0x42, 0, 1]) + b"sbxfw"
@@ -129,7 +142,7 @@ def flow(addr, port, status):
             f.write(word + "\n")
         os.replace(status + ".tmp", status)
 
-    s = socket.socket(family(addr), socket.SOCK_STREAM)
+    s = bound(socket.socket(family(addr), socket.SOCK_STREAM))
     s.settimeout(TIMEOUT)
     try:
         s.connect((addr, port))

@@ -39,6 +39,8 @@ def main():
             s.listen(64)
         else:
             s = socket.socket(fam, socket.SOCK_DGRAM)
+            # Lets a client send from the same port (ingress.sh).
+            s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
             s.bind((addr, int(port)))
         s.setblocking(False)
         sel.register(s, selectors.EVENT_READ, (proto, f"{addr}:{port}"))

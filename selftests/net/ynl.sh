@@ -61,9 +61,10 @@ t_run "policy-list shows the namespace and its sizes" json_is "$out" \
 	     e['policy']['n-cidrs4'] == 1 for e in j)"
 
 out=$(ynl --do policy-set --json "{\"netns-pid\": $pid, \"policy\": {\"mode\": \"custom\",
-	\"rule\": [{\"index\": 0, \"action\": \"allow\", \"direction\": \"ingress\"}]}}" 2>&1)
+	\"rule\": [{\"index\": 0, \"action\": \"allow\", \"direction\": \"ingress\",
+	\"domain\": [\"example.com\"]}]}}" 2>&1)
 t_run "a refusal reaches YNL with the kernel's reason" \
-	grep -q "ingress rules are not enforced" <<<"$out"
+	grep -q "an ingress rule cannot name domains" <<<"$out"
 
 out=$(ynl --do policy-del --json "{\"netns-pid\": $pid}" 2>&1)
 t_run "policy-del removes it" json_is "$out" "j['generation'] >= 2"

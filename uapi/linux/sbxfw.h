@@ -137,6 +137,11 @@ enum sbxfw_stat_attr {
  * @SBXFW_POLICY_A_N_CIDRS4: u32, IPv4 CIDRs in all rules (POLICY_LIST)
  * @SBXFW_POLICY_A_N_CIDRS6: u32, IPv6 CIDRs in all rules (POLICY_LIST)
  * @SBXFW_POLICY_A_N_DOMAINS: u32, domain patterns in all rules (POLICY_LIST)
+ * @SBXFW_POLICY_A_N_FLOWS: u32, flows the netns's flow table holds now
+ *	(POLICY_LIST; recorded only while the policy filters inbound traffic)
+ * @SBXFW_POLICY_A_FLOWS_REFUSED: u64, flows a full flow table (or a failed
+ *	allocation) could not record since the netns's hooks came (POLICY_LIST)
+ * @SBXFW_POLICY_A_PAD: padding for 64-bit attributes
  */
 enum sbxfw_policy_attr {
 	SBXFW_POLICY_A_UNSPEC,
@@ -147,6 +152,9 @@ enum sbxfw_policy_attr {
 	SBXFW_POLICY_A_N_CIDRS4,
 	SBXFW_POLICY_A_N_CIDRS6,
 	SBXFW_POLICY_A_N_DOMAINS,
+	SBXFW_POLICY_A_N_FLOWS,
+	SBXFW_POLICY_A_FLOWS_REFUSED,
+	SBXFW_POLICY_A_PAD,
 
 	__SBXFW_POLICY_A_MAX,
 };

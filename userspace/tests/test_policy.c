@@ -360,27 +360,72 @@ static void test_compile_refuses_bad_specs(void **state)
 	free(r->cidrs4);
 }
 
-static void test_compile_refuses_ingress(void **state)
+/* Ingress rules judge the peer as the source, and only inbound packets. */
+static void test_ingress_rules(void **state)
 {
 	static struct builder b;
-	struct sbxfw_policy_spec spec;
-	struct sbxfw_policy *p = NULL;
-	const char *why = NULL;
+	struct sbxfw_policy *p;
+	struct sbxfw_rule_spec *r;
+	struct sbxfw_pkt pkt = {
+		.family = 4,
+		.protocol = IPPROTO_TCP,
+		.has_port = true,
+		.port = 8080,
+	};
+	u8 peer[4] = { 192, 0, 2, 7 };
+	int rule;
 
 	(void)state;
 	memset(&b, 0, sizeof(b));
-	add_rule(&b, SBXFW_ACTION_ALLOW)->direction = SBXFW_DIR_INGRESS;
-	b.spec.mode = SBXFW_MODE_CUSTOM;
-	spec = b.spec;
-	spec.rules = b.rules;
-	assert_int_equal(sbxfw_policy_compile(&spec, &p, &why), -EOPNOTSUPP);
-	assert_null(p);
-	assert_string_equal(why,
-			    "ingress rules are not enforced by this version");
+	add_ports(add_rule(&b, SBXFW_ACTION_ALLOW), 443, 443);
+	r = add_rule(&b, SBXFW_ACTION_ALLOW);
+	r->direction = SBXFW_DIR_INGRESS;
+	add_cidr(r, "192.0.2.0", 24);
+	add_ports(r, 8080, 8080);
+	p = compile(&b, SBXFW_MODE_CUSTOM, SBXFW_ACTION_DENY);
+	assert_true(p->filters_ingress);
+
+	pkt.peer = peer;
+	pkt.direction = SBXFW_DIR_INGRESS;
+	assert_int_equal(sbxfw_policy_eval(p, &pkt, &rule), SBXFW_ACTION_ALLOW);
+	assert_int_equal(rule, 1);
+	/* The same packet leaving is not what the ingress rule names. */
+	pkt.direction = SBXFW_DIR_EGRESS;
+	assert_int_equal(sbxfw_policy_eval(p, &pkt, &rule), SBXFW_ACTION_DENY);
+	assert_int_equal(rule, SBXFW_VERDICT_DEFAULT);
+	/* Nor does the egress rule let anything in. */
+	pkt.direction = SBXFW_DIR_INGRESS;
+	pkt.port = 443;
+	assert_int_equal(sbxfw_policy_eval(p, &pkt, &rule), SBXFW_ACTION_DENY);
+	pkt.port = 8080;
+	peer[2] = 3;
+	assert_int_equal(sbxfw_policy_eval(p, &pkt, &rule), SBXFW_ACTION_DENY);
+	sbxfw_policy_free(p);
+}
+
+/* Which policies judge what comes in at all. */
+static void test_filters_ingress(void **state)
+{
+	static struct builder b;
+	struct sbxfw_policy *p;
+
+	(void)state;
+	memset(&b, 0, sizeof(b));
+	p = compile(&b, SBXFW_MODE_ALLOW_ALL, SBXFW_ACTION_ALLOW);
+	assert_false(p->filters_ingress);
+	sbxfw_policy_free(p);
+	p = compile(&b, SBXFW_MODE_DENY_ALL, SBXFW_ACTION_DENY);
+	assert_true(p->filters_ingress);
+	sbxfw_policy_free(p);
+	add_rule(&b, SBXFW_ACTION_DENY)->presets = SBXFW_PRESET_F_METADATA;
+	p = compile(&b, SBXFW_MODE_CUSTOM, SBXFW_ACTION_DENY);
+	assert_false(p->filters_ingress);
+	sbxfw_policy_free(p);
 }
 
 const struct CMUnitTest policy_tests[] = {
-	cmocka_unit_test(test_compile_refuses_ingress),
+	cmocka_unit_test(test_ingress_rules),
+	cmocka_unit_test(test_filters_ingress),
 	cmocka_unit_test(test_preset_private),
 	cmocka_unit_test(test_preset_public_is_the_complement),
 	cmocka_unit_test(test_presets_metadata_linklocal_multicast_loopback),

@@ -447,6 +447,8 @@ static void set_infos(void)
 		.cidrs4 = 2,
 		.cidrs6 = 0,
 		.domains = 1,
+		.flows = 12,
+		.flows_refused = 3,
 	};
 	fake.infos[1] = (struct sbxfw_policy_info){
 		.netns_id = 4026532391ULL,
@@ -462,13 +464,14 @@ static void test_list(void **state)
 	set_infos();
 	RUN("policy", "list");
 	assert_int_equal(res.status, 0);
-	assert_string_equal(res.stdout_text,
-			    "NETNS         GENERATION  MODE       DEFAULT  "
-			    "RULES   CIDRS4   CIDRS6  DOMAINS\n"
-			    "4026532290             4  custom     deny         "
-			    "3        2        0        1\n"
-			    "4026532391             1  allow-all  allow        "
-			    "0        0        0        0\n");
+	assert_string_equal(
+		res.stdout_text,
+		"NETNS         GENERATION  MODE       DEFAULT  "
+		"RULES   CIDRS4   CIDRS6  DOMAINS   FLOWS  REFUSED\n"
+		"4026532290             4  custom     deny         "
+		"3        2        0        1      12        3\n"
+		"4026532391             1  allow-all  allow        "
+		"0        0        0        0       0        0\n");
 	again(state);
 
 	set_infos();
@@ -478,10 +481,12 @@ static void test_list(void **state)
 	assert_string_equal(res.stdout_text,
 			    "[{\"netns\":4026532290,\"generation\":4,\"mode\":"
 			    "\"custom\",\"default\":\"deny\",\"rules\":3,"
-			    "\"cidrs4\":2,\"cidrs6\":0,\"domains\":1},"
+			    "\"cidrs4\":2,\"cidrs6\":0,\"domains\":1,"
+			    "\"flows\":12,\"flows_refused\":3},"
 			    "{\"netns\":4026532391,\"generation\":1,\"mode\":"
 			    "\"7\",\"default\":\"allow\",\"rules\":0,"
-			    "\"cidrs4\":0,\"cidrs6\":0,\"domains\":0}]\n");
+			    "\"cidrs4\":0,\"cidrs6\":0,\"domains\":0,"
+			    "\"flows\":0,\"flows_refused\":0}]\n");
 	again(state);
 
 	RUN("-j", "policy", "list");

@@ -875,7 +875,8 @@ static void test_round_trip_large(void **state)
 			c6.addr[3] = k;
 			assert_int_equal(sbxfw_rule_add_cidrs6(r, &c6, 1), 0);
 		}
-		for (i = 0; i < 50 * k; i++) {
+		/* Ingress rules cannot name domains. */
+		for (i = 0; !r->direction && i < 50 * k; i++) {
 			snprintf(name, sizeof(name), "%sh%u.k%u.example",
 				 i % 3 ? "" : "*.", i, k);
 			assert_int_equal(sbxfw_rule_add_domain(r, name,

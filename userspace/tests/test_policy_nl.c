@@ -704,6 +704,10 @@ static struct nl_msg *list_msg(bool netns_id, bool generation, bool mode)
 	assert_int_equal(nla_put_u32(msg, SBXFW_POLICY_A_N_CIDRS4, 2), 0);
 	assert_int_equal(nla_put_u32(msg, SBXFW_POLICY_A_N_CIDRS6, 5), 0);
 	assert_int_equal(nla_put_u32(msg, SBXFW_POLICY_A_N_DOMAINS, 1), 0);
+	assert_int_equal(nla_put_u32(msg, SBXFW_POLICY_A_N_FLOWS, 7), 0);
+	assert_int_equal(nla_put_u64(msg, SBXFW_POLICY_A_FLOWS_REFUSED,
+				     5000000000ULL),
+			 0);
 	assert_int_equal(nla_put_u32(msg, 99, 1), 0);
 	nla_nest_end(msg, nest);
 	return msg;
@@ -728,6 +732,8 @@ static void test_info_parse(void **state)
 	assert_int_equal(info.cidrs4, 2);
 	assert_int_equal(info.cidrs6, 5);
 	assert_int_equal(info.domains, 1);
+	assert_int_equal(info.flows, 7);
+	assert_true(info.flows_refused == 5000000000ULL);
 	nlmsg_free(msg);
 
 	msg = list_msg(false, true, true);

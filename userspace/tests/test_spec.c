@@ -257,6 +257,17 @@ static void test_check_domains(void **state)
 	spec.rules[1].domains[1] = NULL;
 	assert_check(&spec, -EINVAL, NULL, 1);
 	sbxfw_spec_release(&spec);
+
+	/* An inbound peer has no name the sandbox looked up. */
+	spec_rules(&spec, 1);
+	add_domain(&spec.rules[0], "example.com");
+	assert_check(&spec, 0, NULL, -1);
+	spec.rules[0].direction = SBXFW_DIR_INGRESS;
+	assert_check(&spec, -EINVAL,
+		     "an ingress rule cannot name domains: they match "
+		     "destinations the sandbox resolves",
+		     0);
+	sbxfw_spec_release(&spec);
 }
 
 /* Totals count every rule; a million CIDRs are fine, one more is not. */

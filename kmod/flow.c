@@ -1,0 +1,238 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * A filtered namespace's flow table: an rhashtable (seeded per table, so a
+ * sandbox cannot aim its flows at one bucket) of fixed-size entries, read
+ * under RCU by the hooks and written from them with GFP_ATOMIC. At most
+ * SBXFW_MAX_FLOWS live at once; a delayed work, queued only while there
+ * are flows, removes the idle ones and frees them after a grace period.
+ *
+ * An entry that expired but was not swept yet counts as absent, and a
+ * flow that comes back to life starts with only the origin that revived
+ * it, so an old inbound flow never lends its rights to a new one.
+ */
+#include <linux/jiffies.h>
+#include <linux/rhashtable.h>
+#include <linux/sched.h>
+#include <linux/slab.h>
+#include <linux/workqueue.h>
+
+#include "flow.h"
+
+#define SWEEP_INTERVAL		(10 * HZ)
+/* Entries a sweep looks at between two chances to reschedule. */
+#define SWEEP_BATCH		1024
+
+struct sbxfw_flow {
+	struct rhash_head node;
+	struct sbxfw_flow_key key;
+	unsigned long expires;		/* jiffies */
+	unsigned long origins;		/* BIT(enum sbxfw_flow_origin) */
+	u8 life;			/* enum sbxfw_flow_life */
+	struct rcu_head rcu;
+};
+
+struct sbxfw_flows {
+	struct rhashtable table;
+	atomic_t count;
+	atomic_long_t refused;		/* by a full table or no memory */
+	unsigned long last_kick;	/* jiffies: early sweep of a full table */
+	struct delayed_work sweep;
+};
+
+static const struct rhashtable_params flow_params = {
+	.head_offset = offsetof(struct sbxfw_flow, node),
+	.key_offset = offsetof(struct sbxfw_flow, key),
+	.key_len = sizeof(struct sbxfw_flow_key),
+	.automatic_shrinking = true,
+};
+
+static const unsigned long lifetimes[] = {
+	[SBXFW_FLOW_DATAGRAM] = 30 * HZ,
+	[SBXFW_FLOW_START] = 60 * HZ,
+	[SBXFW_FLOW_OPEN] = 2 * 60 * 60 * HZ,
+	[SBXFW_FLOW_CLOSING] = 2 * 60 * HZ,
+	[SBXFW_FLOW_RESET] = 10 * HZ,
+};
+
+static bool expired(const struct sbxfw_flow *f)
+{
+	return time_after(jiffies, READ_ONCE(f->expires));
+}
+
+/*
+ * Pushes the flow's end out. Writes only when it moves by a second or
+ * more or the flow changes state, so busy flows do not bounce its line.
+ */
+static void refresh(struct sbxfw_flow *f, enum sbxfw_flow_life life)
+{
+	enum sbxfw_flow_life now = READ_ONCE(f->life);
+	unsigned long expires;
+
+	if (life < now && life != SBXFW_FLOW_START)
+		life = now;
+	expires = jiffies + lifetimes[life];
+	if (life != now)
+		WRITE_ONCE(f->life, life);
+	else if (!time_after(expires, READ_ONCE(f->expires) + HZ))
+		return;
+	WRITE_ONCE(f->expires, expires);
+}
+
+static void sweep(struct work_struct *work)
+{
+	struct sbxfw_flows *flows =
+		container_of(to_delayed_work(work), struct sbxfw_flows, sweep);
+	struct rhashtable_iter iter;
+	struct sbxfw_flow *f;
+	unsigned int seen = 0;
+
+	rhashtable_walk_enter(&flows->table, &iter);
+	rhashtable_walk_start(&iter);
+	while ((f = rhashtable_walk_next(&iter))) {
+		if (IS_ERR(f)) {
+			if (PTR_ERR(f) == -EAGAIN)	/* resized: go on */
+				continue;
+			break;
+		}
+		if (expired(f) &&
+		    !rhashtable_remove_fast(&flows->table, &f->node,
+					    flow_params)) {
+			atomic_dec(&flows->count);
+			kfree_rcu(f, rcu);
+		}
+		if (++seen % SWEEP_BATCH == 0) {
+			rhashtable_walk_stop(&iter);
+			cond_resched();
+			rhashtable_walk_start(&iter);
+		}
+	}
+	rhashtable_walk_stop(&iter);
+	rhashtable_walk_exit(&iter);
+	if (atomic_read(&flows->count))
+		queue_delayed_work(system_power_efficient_wq, &flows->sweep,
+				   SWEEP_INTERVAL);
+}
+
+struct sbxfw_flows *sbxfw_flows_new(void)
+{
+	struct sbxfw_flows *flows;
+
+	flows = kzalloc(sizeof(*flows), GFP_KERNEL_ACCOUNT);
+	if (!flows)
+		return NULL;
+	if (rhashtable_init(&flows->table, &flow_params)) {
+		kfree(flows);
+		return NULL;
+	}
+	INIT_DELAYED_WORK(&flows->sweep, sweep);
+	flows->last_kick = jiffies - HZ;	/* a full table may kick at once */
+	return flows;
+}
+
+static void free_flow(void *ptr, void *arg)
+{
+	kfree(ptr);
+}
+
+void sbxfw_flows_free(struct sbxfw_flows *flows)
+{
+	if (!flows)
+		return;
+	cancel_delayed_work_sync(&flows->sweep);
+	rhashtable_free_and_destroy(&flows->table, free_flow, NULL);
+	kfree(flows);
+}
+
+/* A full table is swept early, at most once a second. */
+static void refuse(struct sbxfw_flows *flows)
+{
+	unsigned long last = READ_ONCE(flows->last_kick);
+
+	atomic_long_inc(&flows->refused);
+	if (time_after(jiffies, last + HZ) &&
+	    cmpxchg(&flows->last_kick, last, jiffies) == last)
+		mod_delayed_work(system_power_efficient_wq, &flows->sweep, 0);
+}
+
+static struct sbxfw_flow *insert(struct sbxfw_flows *flows,
+				 const struct sbxfw_flow_key *key,
+				 enum sbxfw_flow_origin origin,
+				 enum sbxfw_flow_life life)
+{
+	struct sbxfw_flow *f, *old;
+	int count;
+
+	count = atomic_inc_return(&flows->count);
+	if (count > SBXFW_MAX_FLOWS)
+		goto refused;
+	f = kmalloc(sizeof(*f), GFP_ATOMIC | __GFP_NOWARN);
+	if (!f)
+		goto refused;
+	f->key = *key;
+	f->origins = BIT(origin);
+	f->life = life;
+	f->expires = jiffies + lifetimes[f->life];
+	old = rhashtable_lookup_get_insert_fast(&flows->table, &f->node,
+						flow_params);
+	if (old) {
+		/* Another CPU was first (or the table cannot grow now). */
+		kfree(f);
+		atomic_dec(&flows->count);
+		return IS_ERR(old) ? NULL : old;
+	}
+	if (count == 1)
+		queue_delayed_work(system_power_efficient_wq, &flows->sweep,
+				   SWEEP_INTERVAL);
+	return f;
+
+refused:
+	atomic_dec(&flows->count);
+	refuse(flows);
+	return NULL;
+}
+
+bool sbxfw_flow_note(struct sbxfw_flows *flows,
+		     const struct sbxfw_flow_key *key,
+		     enum sbxfw_flow_origin origin, enum sbxfw_flow_life life)
+{
+	struct sbxfw_flow *f;
+
+	f = rhashtable_lookup(&flows->table, key, flow_params);
+	if (!f) {
+		f = insert(flows, key, origin, life);
+		if (!f)
+			return false;
+	}
+	if (expired(f)) {
+		/* Revived: what it carried before is gone. */
+		WRITE_ONCE(f->origins, BIT(origin));
+		WRITE_ONCE(f->life, SBXFW_FLOW_DATAGRAM);
+	} else if (!test_bit(origin, &f->origins)) {
+		set_bit(origin, &f->origins);
+	}
+	refresh(f, life);
+	return true;
+}
+
+bool sbxfw_flow_find(struct sbxfw_flows *flows,
+		     const struct sbxfw_flow_key *key,
+		     enum sbxfw_flow_origin origin, enum sbxfw_flow_life life)
+{
+	struct sbxfw_flow *f;
+
+	f = rhashtable_lookup(&flows->table, key, flow_params);
+	if (!f || expired(f) || !test_bit(origin, &f->origins))
+		return false;
+	refresh(f, life);
+	return true;
+}
+
+unsigned int sbxfw_flows_count(const struct sbxfw_flows *flows)
+{
+	return flows ? atomic_read(&flows->count) : 0;
+}
+
+unsigned long sbxfw_flows_refused(const struct sbxfw_flows *flows)
+{
+	return flows ? atomic_long_read(&flows->refused) : 0;
+}

@@ -1,0 +1,73 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The flows of one filtered namespace that its policy's rules alone cannot
+ * tell apart from new traffic: what the peers of allowed inbound flows may
+ * be answered on, and the datagram flows the sandbox opened whose answers
+ * may come in. Built from sbxfw's own verdicts, never from conntrack,
+ * which a sandbox may own.
+ */
+#ifndef _SBXFW_FLOW_H
+#define _SBXFW_FLOW_H
+
+#include <linux/types.h>
+
+/*
+ * Most flows one namespace holds at once; when full, nothing new is
+ * recorded until the sweep frees expired ones (about 80 bytes a flow).
+ */
+#define SBXFW_MAX_FLOWS		65536
+
+/* Who opened a flow; a flow may carry both. */
+enum sbxfw_flow_origin {
+	SBXFW_FLOW_EGRESS,	/* the sandbox */
+	SBXFW_FLOW_INGRESS,	/* a peer, through an ingress rule */
+};
+
+/* A flow as the sandbox sees it; unused bytes are zero. */
+struct sbxfw_flow_key {
+	u8 local[16];		/* the sandbox's address */
+	u8 peer[16];
+	__be16 local_port;	/* ICMP echo: the identifier, in both */
+	__be16 peer_port;
+	u8 family;		/* 4 or 6 */
+	u8 protocol;
+	u8 pad[2];
+};
+
+/*
+ * How long an idle flow lives, by what its packets said. A TCP flow only
+ * moves on towards its end (a late ACK does not reopen a closing flow),
+ * unless a SYN starts it again. Only a segment without SYN opens it for
+ * long, so SYNs from spoofed sources hold the table for a minute only.
+ */
+enum sbxfw_flow_life {
+	SBXFW_FLOW_DATAGRAM,	/* UDP, ICMP and others: 30 seconds */
+	SBXFW_FLOW_START,	/* TCP SYN or SYN-ACK: 1 minute, from any state */
+	SBXFW_FLOW_OPEN,	/* TCP: 2 hours, the keepalive interval */
+	SBXFW_FLOW_CLOSING,	/* TCP after a FIN: 2 minutes */
+	SBXFW_FLOW_RESET,	/* TCP after a RST: 10 seconds */
+};
+
+struct sbxfw_flows;
+
+struct sbxfw_flows *sbxfw_flows_new(void);
+/* Once no hook can run any more: frees every flow. */
+void sbxfw_flows_free(struct sbxfw_flows *flows);
+
+/*
+ * Records that @origin may carry the flow on, for @life from now. Packet
+ * path (RCU read side); false when the flow could not be recorded.
+ */
+bool sbxfw_flow_note(struct sbxfw_flows *flows,
+		     const struct sbxfw_flow_key *key,
+		     enum sbxfw_flow_origin origin, enum sbxfw_flow_life life);
+/* Whether a live flow opened by @origin exists; refreshes it for @life. */
+bool sbxfw_flow_find(struct sbxfw_flows *flows,
+		     const struct sbxfw_flow_key *key,
+		     enum sbxfw_flow_origin origin, enum sbxfw_flow_life life);
+
+/* For the namespace list: flows held, and how many a full table refused. */
+unsigned int sbxfw_flows_count(const struct sbxfw_flows *flows);
+unsigned long sbxfw_flows_refused(const struct sbxfw_flows *flows);
+
+#endif /* _SBXFW_FLOW_H */
