@@ -22,11 +22,14 @@
 /* Entries a sweep looks at between two chances to reschedule. */
 #define SWEEP_BATCH		1024
 
+/* Bits of sbxfw_flow.flags besides BIT(enum sbxfw_flow_origin). */
+#define FLOW_ANSWERED		2	/* the sandbox answered its peer */
+
 struct sbxfw_flow {
 	struct rhash_head node;
 	struct sbxfw_flow_key key;
 	unsigned long expires;		/* jiffies */
-	unsigned long origins;		/* BIT(enum sbxfw_flow_origin) */
+	unsigned long flags;		/* origins, FLOW_ANSWERED */
 	u8 life;			/* enum sbxfw_flow_life */
 	struct rcu_head rcu;
 };
@@ -60,20 +63,26 @@ static bool expired(const struct sbxfw_flow *f)
 }
 
 /*
- * Pushes the flow's end out. Writes only when it moves by a second or
- * more or the flow changes state, so busy flows do not bounce its line.
+ * Moves the flow's end for a packet that says @life. Only the opener's
+ * packets may push it out (@extend); the other side's may only bring it
+ * closer (a FIN, a RST), so a sandbox cannot keep alive, alone, a flow a
+ * peer opened. Writes only when the end moves by a second or more or the
+ * flow changes state, so busy flows do not bounce its line.
  */
-static void refresh(struct sbxfw_flow *f, enum sbxfw_flow_life life)
+static void refresh(struct sbxfw_flow *f, enum sbxfw_flow_life life,
+		    bool extend)
 {
 	enum sbxfw_flow_life now = READ_ONCE(f->life);
-	unsigned long expires;
+	unsigned long expires, end = READ_ONCE(f->expires);
 
-	if (life < now && life != SBXFW_FLOW_START)
+	if (life < now && (life != SBXFW_FLOW_START || !extend))
 		life = now;
 	expires = jiffies + lifetimes[life];
+	if (!extend && time_after(expires, end))
+		return;
 	if (life != now)
 		WRITE_ONCE(f->life, life);
-	else if (!time_after(expires, READ_ONCE(f->expires) + HZ))
+	else if (!time_after(expires, end + HZ) && extend)
 		return;
 	WRITE_ONCE(f->expires, expires);
 }
@@ -162,27 +171,30 @@ static struct sbxfw_flow *insert(struct sbxfw_flows *flows,
 	struct sbxfw_flow *f, *old;
 	int count;
 
+	/* Peers may fill half the table; the sandbox's own flows, all. */
 	count = atomic_inc_return(&flows->count);
-	if (count > SBXFW_MAX_FLOWS)
+	if (count > (origin == SBXFW_FLOW_INGRESS ? SBXFW_MAX_PEER_FLOWS :
+						     SBXFW_MAX_FLOWS))
 		goto refused;
 	f = kmalloc(sizeof(*f), GFP_ATOMIC | __GFP_NOWARN);
 	if (!f)
 		goto refused;
 	f->key = *key;
-	f->origins = BIT(origin);
+	f->flags = BIT(origin);
 	f->life = life;
 	f->expires = jiffies + lifetimes[f->life];
 	old = rhashtable_lookup_get_insert_fast(&flows->table, &f->node,
 						flow_params);
 	if (old) {
-		/* Another CPU was first (or the table cannot grow now). */
 		kfree(f);
-		atomic_dec(&flows->count);
-		return IS_ERR(old) ? NULL : old;
+		if (IS_ERR(old))	/* the table cannot grow now */
+			goto refused;
+		atomic_dec(&flows->count);	/* another CPU was first */
+		return old;
 	}
-	if (count == 1)
-		queue_delayed_work(system_power_efficient_wq, &flows->sweep,
-				   SWEEP_INTERVAL);
+	/* Does nothing while a sweep is pending. */
+	queue_delayed_work(system_power_efficient_wq, &flows->sweep,
+			   SWEEP_INTERVAL);
 	return f;
 
 refused:
@@ -205,25 +217,52 @@ bool sbxfw_flow_note(struct sbxfw_flows *flows,
 	}
 	if (expired(f)) {
 		/* Revived: what it carried before is gone. */
-		WRITE_ONCE(f->origins, BIT(origin));
+		WRITE_ONCE(f->flags, BIT(origin));
 		WRITE_ONCE(f->life, SBXFW_FLOW_DATAGRAM);
-	} else if (!test_bit(origin, &f->origins)) {
-		set_bit(origin, &f->origins);
+	} else if (!test_bit(origin, &f->flags)) {
+		set_bit(origin, &f->flags);
 	}
-	refresh(f, life);
+	/*
+	 * A peer's TCP flow stays at its first minute until the sandbox
+	 * answered: spoofed SYNs and ACKs hold the table only that long.
+	 */
+	if (life == SBXFW_FLOW_OPEN && origin == SBXFW_FLOW_INGRESS &&
+	    !test_bit(FLOW_ANSWERED, &f->flags))
+		life = SBXFW_FLOW_START;
+	refresh(f, life, true);
 	return true;
+}
+
+static struct sbxfw_flow *live(struct sbxfw_flows *flows,
+			       const struct sbxfw_flow_key *key,
+			       enum sbxfw_flow_origin origin)
+{
+	struct sbxfw_flow *f;
+
+	f = rhashtable_lookup(&flows->table, key, flow_params);
+	return f && !expired(f) && test_bit(origin, &f->flags) ? f : NULL;
+}
+
+bool sbxfw_flow_exists(struct sbxfw_flows *flows,
+		       const struct sbxfw_flow_key *key,
+		       enum sbxfw_flow_origin origin)
+{
+	return live(flows, key, origin);
 }
 
 bool sbxfw_flow_find(struct sbxfw_flows *flows,
 		     const struct sbxfw_flow_key *key,
 		     enum sbxfw_flow_origin origin, enum sbxfw_flow_life life)
 {
-	struct sbxfw_flow *f;
+	struct sbxfw_flow *f = live(flows, key, origin);
 
-	f = rhashtable_lookup(&flows->table, key, flow_params);
-	if (!f || expired(f) || !test_bit(origin, &f->origins))
+	if (!f)
 		return false;
-	refresh(f, life);
+	/* The answers of the side that did not open it. */
+	if (origin == SBXFW_FLOW_INGRESS &&
+	    !test_bit(FLOW_ANSWERED, &f->flags))
+		set_bit(FLOW_ANSWERED, &f->flags);
+	refresh(f, life, origin == SBXFW_FLOW_EGRESS);
 	return true;
 }
 

@@ -13,9 +13,11 @@
 
 /*
  * Most flows one namespace holds at once; when full, nothing new is
- * recorded until the sweep frees expired ones (about 80 bytes a flow).
+ * recorded until the sweep frees expired ones (kmalloc-96 a flow).
  */
 #define SBXFW_MAX_FLOWS		65536
+/* Of which peers may open: a flood from outside leaves the rest free. */
+#define SBXFW_MAX_PEER_FLOWS	(SBXFW_MAX_FLOWS / 2)
 
 /* Who opened a flow; a flow may carry both. */
 enum sbxfw_flow_origin {
@@ -31,7 +33,8 @@ struct sbxfw_flow_key {
 	__be16 peer_port;
 	u8 family;		/* 4 or 6 */
 	u8 protocol;
-	u8 pad[2];
+	u8 forwarded;		/* a routed or bridged flow, not the netns's own */
+	u8 pad;
 };
 
 /*
@@ -61,10 +64,19 @@ void sbxfw_flows_free(struct sbxfw_flows *flows);
 bool sbxfw_flow_note(struct sbxfw_flows *flows,
 		     const struct sbxfw_flow_key *key,
 		     enum sbxfw_flow_origin origin, enum sbxfw_flow_life life);
-/* Whether a live flow opened by @origin exists; refreshes it for @life. */
+/*
+ * Whether a live flow opened by @origin exists, for a packet of the other
+ * side that says @life: the sandbox's answers to a peer's flow mark it
+ * answered but never extend it; a peer's answers to the sandbox's flow do.
+ */
 bool sbxfw_flow_find(struct sbxfw_flows *flows,
 		     const struct sbxfw_flow_key *key,
 		     enum sbxfw_flow_origin origin, enum sbxfw_flow_life life);
+
+/* Whether a live flow opened by @origin exists; changes nothing. */
+bool sbxfw_flow_exists(struct sbxfw_flows *flows,
+		       const struct sbxfw_flow_key *key,
+		       enum sbxfw_flow_origin origin);
 
 /* For the namespace list: flows held, and how many a full table refused. */
 unsigned int sbxfw_flows_count(const struct sbxfw_flows *flows);

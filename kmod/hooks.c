@@ -54,11 +54,13 @@ static DEFINE_PER_CPU(bool, rejecting);
 struct packet {
 	u8 family;		/* 4 or 6 */
 	u8 protocol;
-	u8 travel;		/* SBXFW_DIR_EGRESS: it leaves the sandbox */
+	u8 travel;		/* SBXFW_DIR_EGRESS: it leaves the sandbox (judge) */
 	bool has_port;		/* TCP, UDP */
 	bool syn_only;		/* TCP: a connection attempt */
 	bool syn, fin, rst;	/* TCP */
 	bool icmp_error;	/* quotes another packet, at quoted */
+	bool forwarded;		/* routed or bridged, not the netns's own */
+	bool record;		/* may open an inbound flow (from outside) */
 	unsigned int quoted;
 	__be16 sport, dport;	/* ICMP echo: the identifier, in both */
 	u8 saddr[16], daddr[16];
@@ -183,26 +185,33 @@ static bool parse_ipv6(const struct sk_buff *skb, unsigned int nhoff,
 }
 
 /*
- * Whether rules in @direction allow @p. A packet is judged on the far
- * end's address (where it goes, or where it comes from) and on the port
- * the flow's opener aimed at: its destination port in its own direction,
- * its source port as the answer in a flow opened the other way.
+ * Whether rules in @direction allow @p; *@rule is the rule that decided
+ * or SBXFW_VERDICT_DEFAULT. A packet is judged on the far end's address
+ * (where it goes, or where it comes from) and on the port the flow's
+ * opener aimed at: its destination port in its own direction, its source
+ * port as the answer in a flow opened the other way.
  */
-static bool rules_allow(const struct judge *j, const struct packet *p,
-			u8 direction, bool loopback)
+static bool rules_allow_by(const struct judge *j, const struct packet *p,
+			   u8 direction, int *rule)
 {
 	struct sbxfw_pkt pkt = {
 		.family = p->family,
 		.direction = direction,
 		.protocol = p->protocol,
 		.has_port = p->has_port,
-		.loopback = loopback,
 		.port = ntohs(direction == p->travel ? p->dport : p->sport),
 		.peer = p->travel == SBXFW_DIR_EGRESS ? p->daddr : p->saddr,
 	};
+
+	return sbxfw_policy_eval(j->policy, &pkt, rule) == SBXFW_ACTION_ALLOW;
+}
+
+static bool rules_allow(const struct judge *j, const struct packet *p,
+			u8 direction)
+{
 	int rule;
 
-	return sbxfw_policy_eval(j->policy, &pkt, &rule) == SBXFW_ACTION_ALLOW;
+	return rules_allow_by(j, p, direction, &rule);
 }
 
 static void flow_key(const struct packet *p, struct sbxfw_flow_key *key)
@@ -217,6 +226,7 @@ static void flow_key(const struct packet *p, struct sbxfw_flow_key *key)
 	key->peer_port = out ? p->dport : p->sport;
 	key->family = p->family;
 	key->protocol = p->protocol;
+	key->forwarded = p->forwarded;
 }
 
 static enum sbxfw_flow_life flow_life(const struct packet *p)
@@ -236,11 +246,17 @@ static enum sbxfw_flow_origin origin_of(u8 direction)
 					       SBXFW_FLOW_INGRESS;
 }
 
-/* Whether @p belongs to a live flow opened the other way, still allowed. */
-static bool answers_flow(const struct judge *j, const struct packet *p)
+/*
+ * Whether @p belongs to a live flow opened the other way, still allowed.
+ * @touch: @p really passes (not an ICMP error's quote), so it may mark or
+ * refresh the flow.
+ */
+static bool answers_flow(const struct judge *j, const struct packet *p,
+			 bool touch)
 {
 	u8 opener = opposite(p->travel);
 	struct sbxfw_flow_key key;
+	bool found;
 
 	if (p->syn_only)
 		return false;
@@ -250,63 +266,87 @@ static bool answers_flow(const struct judge *j, const struct packet *p)
 	 * loose pickup would let it.
 	 */
 	if (p->protocol == IPPROTO_TCP && opener == SBXFW_DIR_EGRESS)
-		return rules_allow(j, p, opener, false);
+		return rules_allow(j, p, opener);
 	flow_key(p, &key);
-	return sbxfw_flow_find(j->flows, &key, origin_of(opener), flow_life(p)) &&
-	       rules_allow(j, p, opener, false);
+	found = touch ? sbxfw_flow_find(j->flows, &key, origin_of(opener),
+					flow_life(p)) :
+			sbxfw_flow_exists(j->flows, &key, origin_of(opener));
+	return found && rules_allow(j, p, opener);
 }
 
 /*
- * @p is allowed in the direction it travels: by the rules, or as part of
- * a flow opened the other way. Inbound flows are recorded (their answers
- * pass whatever the egress rules say), and so are the sandbox's datagram
- * flows (answers to them are told from new datagrams by the record only).
+ * @p is allowed in the direction it travels: as part of a flow opened the
+ * other way, or by the rules. Inbound flows that an ingress rule (not the
+ * default) let in are recorded, when @p->record: their answers pass
+ * whatever the egress rules say. So are the sandbox's datagram flows:
+ * answers to them are told from new datagrams by the record only.
+ * @touch as for answers_flow.
  */
-static bool allowed(const struct judge *j, const struct packet *p,
-		    bool record)
+static bool allowed(const struct judge *j, const struct packet *p, bool touch)
 {
 	struct sbxfw_flow_key key;
+	int rule;
 
-	if (rules_allow(j, p, p->travel, false)) {
-		if (!record || !j->flows ||
-		    (p->travel == SBXFW_DIR_EGRESS && p->protocol == IPPROTO_TCP))
+	if (p->travel == SBXFW_DIR_INGRESS) {
+		if (answers_flow(j, p, touch))
+			return true;
+		if (!rules_allow_by(j, p, p->travel, &rule))
+			return false;
+		if (!touch || !p->record || rule == SBXFW_VERDICT_DEFAULT)
 			return true;
 		flow_key(p, &key);
-		/* An inbound flow the sandbox could not answer is refused. */
-		return sbxfw_flow_note(j->flows, &key, origin_of(p->travel),
-				       flow_life(p)) ||
-		       p->travel == SBXFW_DIR_EGRESS;
+		/* A flow the sandbox could not answer is refused. */
+		return sbxfw_flow_note(j->flows, &key, SBXFW_FLOW_INGRESS,
+				       flow_life(p));
 	}
-	return j->flows && answers_flow(j, p);
+	if (!rules_allow(j, p, p->travel))
+		return j->flows && answers_flow(j, p, touch);
+	if (touch && j->flows && p->protocol != IPPROTO_TCP) {
+		flow_key(p, &key);
+		sbxfw_flow_note(j->flows, &key, SBXFW_FLOW_EGRESS,
+				flow_life(p));
+	}
+	return true;
+}
+
+static bool same_addr(const struct packet *p, const u8 *a, const u8 *b)
+{
+	return !memcmp(a, b, p->family == 4 ? 4 : 16);
 }
 
 /*
- * An ICMP error passes when what it quotes would: coming in, a packet
- * the sandbox may send now; going out, one that came in on a recorded
- * flow (rules alone would let the sandbox quote made-up packets to any
- * peer that may reach it), unless the rules let the error out anyway.
+ * An ICMP error passes when it goes back to the sender of the packet it
+ * quotes, and that packet would pass now: coming in, one the sandbox may
+ * send; going out, one that came in on a recorded flow (rules alone would
+ * let the sandbox quote made-up packets to any peer that may reach it),
+ * unless the rules let the error out anyway. Errors never touch flows.
  */
 static bool error_allowed(const struct judge *j, const struct sk_buff *skb,
 			  const struct packet *p)
 {
-	struct packet q = { .travel = opposite(p->travel) };
+	struct packet q = {
+		.travel = opposite(p->travel),
+		.forwarded = p->forwarded,
+	};
 	struct sbxfw_flow_key key;
 	bool parsed;
 
-	if (p->travel == SBXFW_DIR_EGRESS && rules_allow(j, p, p->travel, false))
+	if (p->travel == SBXFW_DIR_EGRESS && rules_allow(j, p, p->travel))
 		return true;
 	if (!j->flows)
 		return false;
 	parsed = p->family == 4 ? parse_ipv4(skb, p->quoted, &q, true) :
 				  parse_ipv6(skb, p->quoted, &q, true);
-	if (!parsed)
+	if (!parsed || q.family != p->family ||
+	    !same_addr(p, p->daddr, q.saddr))
 		return false;
 	if (q.travel == SBXFW_DIR_EGRESS)
 		return allowed(j, &q, false);
+	/* Going out, it also comes from where the quoted packet went. */
 	flow_key(&q, &key);
-	return sbxfw_flow_find(j->flows, &key, SBXFW_FLOW_INGRESS,
-			       SBXFW_FLOW_DATAGRAM) &&
-	       rules_allow(j, &q, q.travel, false);
+	return same_addr(p, p->saddr, q.daddr) &&
+	       sbxfw_flow_exists(j->flows, &key, SBXFW_FLOW_INGRESS) &&
+	       rules_allow(j, &q, q.travel);
 }
 
 /* Around sending a rejection: what is sent meanwhile on this CPU passes. */
@@ -366,11 +406,43 @@ static unsigned int deny(struct sk_buff *skb, const struct nf_hook_state *state,
 	return NF_DROP;
 }
 
-/* What enters the sandbox arrives at LOCAL_IN; all else leaves it. */
-static u8 travel_of(const struct nf_hook_state *state)
+/* Whether @dev is one the policy names as the sandbox's side. */
+static bool inside(const struct sbxfw_policy *policy,
+		   const struct net_device *dev)
 {
-	return state->pf != NFPROTO_NETDEV && state->hook == NF_INET_LOCAL_IN ?
-	       SBXFW_DIR_INGRESS : SBXFW_DIR_EGRESS;
+	const struct sbxfw_policy_spec *spec = &policy->spec;
+	u32 i;
+
+	for (i = 0; dev && i < spec->ninside; i++)
+		if (!strncmp(dev->name, spec->inside[i], IFNAMSIZ))
+			return true;
+	return false;
+}
+
+/*
+ * What comes in to the namespace's sockets enters the sandbox, and so does
+ * what the namespace forwards or bridges out through an inside device
+ * from any other; all else leaves it.
+ */
+static u8 travel_of(const struct sbxfw_policy *policy,
+		    const struct sk_buff *skb,
+		    const struct nf_hook_state *state)
+{
+	const struct net_device *in = state->in;
+
+	if (state->pf != NFPROTO_NETDEV && state->hook == NF_INET_LOCAL_IN)
+		return SBXFW_DIR_INGRESS;
+	if (!policy->spec.ninside || !inside(policy, state->out))
+		return SBXFW_DIR_EGRESS;
+	if (state->pf == NFPROTO_NETDEV) {
+		/* A bridged frame: where it entered the namespace. */
+		if (state->hook != NF_NETDEV_EGRESS || !skb || !skb->skb_iif)
+			return SBXFW_DIR_EGRESS;
+		in = dev_get_by_index_rcu(state->net, skb->skb_iif);
+	} else if (state->hook != NF_INET_FORWARD) {
+		return SBXFW_DIR_EGRESS;
+	}
+	return in && !inside(policy, in) ? SBXFW_DIR_INGRESS : SBXFW_DIR_EGRESS;
 }
 
 /* @p is NULL when the packet cannot be classified. */
@@ -381,13 +453,17 @@ static unsigned int judge(struct sk_buff *skb, const struct nf_hook_state *state
 	const struct sbxfw_active *active;
 	struct judge j;
 	bool loopback, ok;
+	u8 travel;
 
 	active = rcu_dereference(sbxfw_pernet(state->net)->active);
 	if (unlikely(!active || this_cpu_read(rejecting)))
 		return NF_ACCEPT;
 	j.policy = active->policy;
-	loopback = dev && (dev->flags & IFF_LOOPBACK);
-	if (travel_of(state) == SBXFW_DIR_INGRESS &&
+	/* Also the namespace's own multicasts and broadcasts, looped back. */
+	loopback = (dev && (dev->flags & IFF_LOOPBACK)) ||
+		   (skb && skb->pkt_type == PACKET_LOOPBACK);
+	travel = travel_of(j.policy, skb, state);
+	if (travel == SBXFW_DIR_INGRESS &&
 	    (loopback || !j.policy->filters_ingress))
 		return NF_ACCEPT;
 	if (unlikely(!p))
@@ -395,9 +471,21 @@ static unsigned int judge(struct sk_buff *skb, const struct nf_hook_state *state
 		       NF_ACCEPT : NF_DROP;
 	if (loopback)
 		return NF_ACCEPT;
+	p->travel = travel;
 	/* NULL only while the hooks go: then nothing is recorded or found. */
 	j.flows = j.policy->filters_ingress ?
 		  rcu_dereference(sbxfw_pernet(state->net)->flows) : NULL;
+	/* What a microVM sends its own namespace opens no inbound flow. */
+	p->forwarded = state->pf == NFPROTO_NETDEV ?
+		       state->hook == NF_NETDEV_EGRESS && skb->skb_iif :
+		       state->hook == NF_INET_FORWARD;
+	/*
+	 * Only what came from outside opens inbound flows: not what a
+	 * microVM sends its namespace through an inside device, nor the
+	 * namespace's own broadcasts and multicasts looped back to it.
+	 */
+	p->record = !inside(j.policy, state->in) &&
+		    (p->forwarded || skb->pkt_type == PACKET_HOST);
 	ok = p->icmp_error ? error_allowed(&j, skb, p) : allowed(&j, p, true);
 	return ok ? NF_ACCEPT : deny(skb, state, p);
 }
@@ -412,7 +500,7 @@ unsigned int sbxfw_judge_unclassified(const struct nf_hook_state *state)
 unsigned int sbxfw_judge_ipv4(struct sk_buff *skb,
 			      const struct nf_hook_state *state)
 {
-	struct packet p = { .travel = travel_of(state) };
+	struct packet p = { };
 
 	if (!parse_ipv4(skb, skb_network_offset(skb), &p, false))
 		return judge(skb, state, NULL);
@@ -458,7 +546,7 @@ static bool link_control(const struct sk_buff *skb, unsigned int thoff,
 unsigned int sbxfw_judge_ipv6(struct sk_buff *skb,
 			      const struct nf_hook_state *state)
 {
-	struct packet p = { .travel = travel_of(state) };
+	struct packet p = { };
 	unsigned short frag_off = 0;
 	unsigned int thoff = 0;
 	int flags = 0, proto;

@@ -19,6 +19,8 @@
 #define SBXFW_MAX_CIDRS		1048576U	/* IPv4 + IPv6, all rules */
 #define SBXFW_MAX_DOMAINS	16384		/* all rules */
 #define SBXFW_MAX_DOMAIN_LEN	253
+#define SBXFW_MAX_INSIDE_DEVS	8
+#define SBXFW_IFNAMSIZ		16	/* IFNAMSIZ, with the final NUL */
 
 struct sbxfw_rule_spec {
 	u8 action;			/* enum sbxfw_action */
@@ -40,6 +42,8 @@ struct sbxfw_policy_spec {
 	u8 default_action;		/* enum sbxfw_action */
 	u32 nrules;
 	struct sbxfw_rule_spec *rules;
+	u32 ninside;
+	char (*inside)[SBXFW_IFNAMSIZ];	/* device names, NUL-padded */
 };
 
 /*
@@ -49,6 +53,8 @@ struct sbxfw_policy_spec {
  */
 int sbxfw_spec_check(const struct sbxfw_policy_spec *spec, const char **why,
 		     int *bad_rule);
+/* Is this a name a device may have (what the kernel's dev_valid_name takes)? */
+bool sbxfw_ifname_valid(const char *name, size_t len);
 /* Is this a canonical domain pattern ("a.example.com", "*.example.com")? */
 bool sbxfw_domain_valid(const char *pattern, size_t len);
 /* Frees what the spec points to (not the spec itself). */

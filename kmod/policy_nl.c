@@ -68,6 +68,8 @@ const struct nla_policy sbxfw_nl_policy_policy[SBXFW_POLICY_A_MAX + 1] = {
 	[SBXFW_POLICY_A_N_DOMAINS] = { .type = NLA_REJECT },
 	[SBXFW_POLICY_A_N_FLOWS] = { .type = NLA_REJECT },
 	[SBXFW_POLICY_A_FLOWS_REFUSED] = { .type = NLA_REJECT },
+	[SBXFW_POLICY_A_INSIDE_DEV] = { .type = NLA_NUL_STRING,
+					.len = SBXFW_IFNAMSIZ - 1 },
 };
 
 /* extack messages from spec.c and policy.c are static sentences too. */
@@ -247,6 +249,33 @@ err_index:
 	return -EINVAL;
 }
 
+/* The inside devices, copied NUL-padded; checked with the whole spec. */
+static int parse_inside(struct sbxfw_policy_spec *spec,
+			const struct nlattr *nest, struct netlink_ext_ack *extack)
+{
+	const struct nlattr *attr;
+	u32 n = 0;
+	int rem;
+
+	nla_for_each_nested(attr, nest, rem)
+		if (nla_type(attr) == SBXFW_POLICY_A_INSIDE_DEV)
+			n++;
+	if (!n)
+		return 0;
+	if (n > SBXFW_MAX_INSIDE_DEVS) {
+		NL_SET_ERR_MSG(extack, "a policy names at most 8 inside devices");
+		return -E2BIG;
+	}
+	spec->inside = kcalloc(n, sizeof(*spec->inside), GFP_KERNEL_ACCOUNT);
+	if (unlikely(!spec->inside))
+		return -ENOMEM;
+	nla_for_each_nested(attr, nest, rem)
+		if (nla_type(attr) == SBXFW_POLICY_A_INSIDE_DEV)
+			nla_strscpy(spec->inside[spec->ninside++], attr,
+				    SBXFW_IFNAMSIZ);
+	return 0;
+}
+
 static int parse_policy(struct sbxfw_upload *up, const struct nlattr *nest,
 			bool cont, struct netlink_ext_ack *extack)
 {
@@ -260,9 +289,10 @@ static int parse_policy(struct sbxfw_upload *up, const struct nlattr *nest,
 	if (err)
 		return err;
 
-	if (cont && (tb[SBXFW_POLICY_A_MODE] || tb[SBXFW_POLICY_A_DEFAULT])) {
+	if (cont && (tb[SBXFW_POLICY_A_MODE] || tb[SBXFW_POLICY_A_DEFAULT] ||
+		     tb[SBXFW_POLICY_A_INSIDE_DEV])) {
 		NL_SET_ERR_MSG(extack,
-			       "a continuation part cannot change mode or default");
+			       "a continuation part cannot change mode, default or inside devices");
 		return -EINVAL;
 	}
 	if (!cont) {
@@ -283,6 +313,9 @@ static int parse_policy(struct sbxfw_upload *up, const struct nlattr *nest,
 			NL_SET_ERR_MSG(extack, "more than 256 rules in one policy");
 			return -E2BIG;
 		}
+		err = parse_inside(spec, nest, extack);
+		if (err)
+			return err;
 		if (nrules) {
 			spec->rules = kvcalloc(nrules, sizeof(*spec->rules),
 					       GFP_KERNEL_ACCOUNT);
@@ -609,6 +642,17 @@ static int put_rule_part(struct sk_buff *skb, const struct sbxfw_policy_spec *sp
 	return 0;
 }
 
+static int put_inside(struct sk_buff *skb, const struct sbxfw_policy_spec *spec)
+{
+	u32 i;
+
+	for (i = 0; i < spec->ninside; i++)
+		if (nla_put_string(skb, SBXFW_POLICY_A_INSIDE_DEV,
+				   spec->inside[i]))
+			return -EMSGSIZE;
+	return 0;
+}
+
 int sbxfw_nl_policy_get_dump(struct sk_buff *skb, struct netlink_callback *cb)
 {
 	struct get_cursor *cur = get_cursor(cb);
@@ -636,7 +680,8 @@ int sbxfw_nl_policy_get_dump(struct sk_buff *skb, struct netlink_callback *cb)
 			if (!policy ||
 			    nla_put_u8(skb, SBXFW_POLICY_A_MODE, spec->mode) ||
 			    nla_put_u8(skb, SBXFW_POLICY_A_DEFAULT,
-				       spec->default_action))
+				       spec->default_action) ||
+			    put_inside(skb, spec))
 				goto full;
 			nla_nest_end(skb, policy);
 			cur->header_done = true;

@@ -196,6 +196,53 @@ static int check_rule(const struct sbxfw_rule_spec *r, const char **why)
 	return check_domains(r, why);
 }
 
+bool sbxfw_ifname_valid(const char *name, size_t len)
+{
+	size_t i;
+
+	if (!len || len >= SBXFW_IFNAMSIZ || !strcmp(name, ".") ||
+	    !strcmp(name, ".."))
+		return false;
+	for (i = 0; i < len; i++) {
+		unsigned char c = name[i];
+
+		if (c <= ' ' || c >= 0x7f || c == '/' || c == ':')
+			return false;
+	}
+	return !name[len];
+}
+
+static int check_inside(const struct sbxfw_policy_spec *spec, const char **why)
+{
+	u32 i, j;
+
+	if (!spec->ninside)
+		return 0;
+	if (spec->mode != SBXFW_MODE_CUSTOM)
+		return bad(why, "only a custom policy names inside devices",
+			   -EINVAL);
+	if (spec->ninside > SBXFW_MAX_INSIDE_DEVS)
+		return bad(why, "a policy names at most 8 inside devices",
+			   -E2BIG);
+	if (!spec->inside)
+		return bad(why, "the policy's inside devices are missing",
+			   -EINVAL);
+	for (i = 0; i < spec->ninside; i++) {
+		const char *name = spec->inside[i];
+
+		if (!sbxfw_ifname_valid(name, strnlen(name, SBXFW_IFNAMSIZ)))
+			return bad(why,
+				   "an inside device's name is not 1-15 printable characters without '/', ':' or spaces",
+				   -EINVAL);
+		for (j = 0; j < i; j++)
+			if (!strcmp(name, spec->inside[j]))
+				return bad(why,
+					   "an inside device is named twice",
+					   -EINVAL);
+	}
+	return 0;
+}
+
 int sbxfw_spec_check(const struct sbxfw_policy_spec *spec, const char **why,
 		     int *bad_rule)
 {
@@ -216,6 +263,9 @@ int sbxfw_spec_check(const struct sbxfw_policy_spec *spec, const char **why,
 		return bad(why, "a policy has at most 256 rules", -E2BIG);
 	if (spec->nrules && !spec->rules)
 		return bad(why, "the policy's rules are missing", -EINVAL);
+	err = check_inside(spec, why);
+	if (err)
+		return err;
 
 	for (i = 0; i < spec->nrules; i++) {
 		const struct sbxfw_rule_spec *r = &spec->rules[i];
@@ -252,5 +302,6 @@ void sbxfw_spec_release(struct sbxfw_policy_spec *spec)
 		sbxfw_free(r->domains);
 	}
 	sbxfw_free(spec->rules);
+	sbxfw_free(spec->inside);
 	memset(spec, 0, sizeof(*spec));
 }

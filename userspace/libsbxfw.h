@@ -162,6 +162,9 @@ json_t *sbxfw_version_json(const struct sbxfw_version *v);
 
 /* A new zeroed rule at the end, or NULL; invalidates earlier pointers. */
 struct sbxfw_rule_spec *sbxfw_spec_add_rule(struct sbxfw_policy_spec *spec);
+/* Appends an inside device; -EINVAL when @len cannot be a device name. */
+int sbxfw_spec_add_inside(struct sbxfw_policy_spec *spec, const char *name,
+			  size_t len);
 int sbxfw_rule_add_ports(struct sbxfw_rule_spec *r,
 			 const struct sbxfw_port_range *ports, uint32_t n);
 int sbxfw_rule_add_cidrs4(struct sbxfw_rule_spec *r,

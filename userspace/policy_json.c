@@ -899,6 +899,45 @@ static int parse_default(struct parser *p, const char *key, json_t *v)
 	return 0;
 }
 
+/* "inside_devices": names of devices, into the stage 2 spec. */
+static int parse_inside(struct parser *p, json_t *v)
+{
+	struct sbxfw_policy_spec *spec = &p->rules;
+	char path[PATH_LEN];
+	const char *name;
+	size_t i, len;
+	uint32_t j;
+	json_t *e;
+
+	if (!json_is_array(v) || !json_array_size(v))
+		return type_error(p, "inside_devices", v, "a non-empty array");
+	json_array_foreach(v, i, e) {
+		path_index(path, "inside_devices", i);
+		if (!json_is_string(e))
+			return type_error(p, path, e, "a device name");
+		name = json_string_value(e);
+		len = json_string_length(e);
+		if (!sbxfw_ifname_valid(name, len))
+			return failf(p,
+				     "%s: \"%s\" is not a device name (1-15 "
+				     "printable characters without '/', ':' "
+				     "or spaces)",
+				     path, name);
+		for (j = 0; j < spec->ninside; j++)
+			if (!strcmp(spec->inside[j], name))
+				return failf(p, "%s: \"%s\" is named twice",
+					     path, name);
+		if (spec->ninside == SBXFW_MAX_INSIDE_DEVS)
+			return failf(p,
+				     "%s: a policy names at most %d inside "
+				     "devices",
+				     path, SBXFW_MAX_INSIDE_DEVS);
+		if (sbxfw_spec_add_inside(spec, name, len))
+			return fail_errno(p, -ENOMEM, path);
+	}
+	return 0;
+}
+
 static int parse_top(struct parser *p, json_t *root)
 {
 	const struct list_def *def;
@@ -921,6 +960,8 @@ static int parse_top(struct parser *p, json_t *root)
 			err = parse_default(p, key, v);
 		} else if (!strcmp(key, "rules")) {
 			err = parse_rules(p, v);
+		} else if (!strcmp(key, "inside_devices")) {
+			err = parse_inside(p, v);
 		} else if (!strcmp(key, "egress")) {
 			err = parse_egress(p, v);
 		} else if ((def = find_list(key,
@@ -1058,6 +1099,8 @@ static int compile(struct parser *p, struct sbxfw_policy_spec *spec)
 		memcpy(spec->rules + spec->nrules, p->rules.rules,
 		       p->rules.nrules * sizeof(*spec->rules));
 	spec->nrules += p->rules.nrules;
+	spec->inside = p->rules.inside;
+	spec->ninside = p->rules.ninside;
 	free(p->rules.rules);
 	memset(&p->rules, 0, sizeof(p->rules));
 	if (allow)
@@ -1077,6 +1120,14 @@ static int compile(struct parser *p, struct sbxfw_policy_spec *spec)
 		spec->mode = SBXFW_MODE_ALLOW_ALL;
 	else
 		spec->mode = SBXFW_MODE_DENY_ALL;
+	if (spec->ninside && spec->mode != SBXFW_MODE_CUSTOM) {
+		failf(p,
+		      "inside_devices: only a custom policy names inside "
+		      "devices (this one is %s)",
+		      sbxfw_mode_name(spec->mode));
+		sbxfw_spec_release(spec);
+		return -EINVAL;
+	}
 
 	err = sbxfw_spec_check(spec, &why, &bad_rule);
 	if (err) {
@@ -1289,7 +1340,7 @@ err:
 
 int sbxfw_policy_to_json(const struct sbxfw_policy_spec *spec, json_t **out)
 {
-	json_t *root, *rules;
+	json_t *root, *rules, *inside;
 	const char *why;
 	int bad_rule;
 	uint32_t i;
@@ -1308,6 +1359,15 @@ int sbxfw_policy_to_json(const struct sbxfw_policy_spec *spec, json_t **out)
 		    root, "default",
 		    json_string(sbxfw_action_name(spec->default_action))))
 		goto err;
+	if (spec->ninside) {
+		inside = json_array();
+		if (json_object_set_new(root, "inside_devices", inside))
+			goto err;
+		for (i = 0; i < spec->ninside; i++)
+			if (json_array_append_new(inside,
+						  json_string(spec->inside[i])))
+				goto err;
+	}
 	if (spec->nrules) {
 		rules = json_array();
 		if (json_object_set_new(root, "rules", rules))

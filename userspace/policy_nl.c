@@ -125,6 +125,7 @@ static int part_begin(struct encoder *e, bool first)
 	const struct sbxfw_policy_spec *spec = e->spec;
 	struct nl_msg *msg, **grown;
 	struct nlattr *flags;
+	uint32_t i;
 
 	grown = realloc(e->parts->msgs, (e->parts->n + 1) * sizeof(*grown));
 	if (!grown)
@@ -161,6 +162,10 @@ static int part_begin(struct encoder *e, bool first)
 	    (nla_put_u8(msg, SBXFW_POLICY_A_MODE, spec->mode) ||
 	     nla_put_u8(msg, SBXFW_POLICY_A_DEFAULT, spec->default_action)))
 		return -ENOMEM;
+	for (i = 0; first && i < spec->ninside; i++)
+		if (nla_put_string(msg, SBXFW_POLICY_A_INSIDE_DEV,
+				   spec->inside[i]))
+			return -ENOMEM;
 	return 0;
 }
 
@@ -611,6 +616,16 @@ static int decode_rule(struct sbxfw_policy_decoder *d, struct nlattr *nest)
 	return rule_data(d, nest, r);
 }
 
+/* Whether @a holds a NUL-terminated string that fits a device name. */
+static bool get_ifname(const struct nlattr *a)
+{
+	const char *name = nla_data(a);
+	int len = nla_len(a);
+
+	return len > 0 && len <= SBXFW_IFNAMSIZ && !name[len - 1] &&
+	       strlen(name) == (size_t)len - 1;
+}
+
 static int decode_policy(struct sbxfw_policy_decoder *d, struct nlattr *nest)
 {
 	struct nlattr *a;
@@ -640,6 +655,14 @@ static int decode_policy(struct sbxfw_policy_decoder *d, struct nlattr *nest)
 						  "between messages");
 			d->spec->default_action = v;
 			d->has_default = true;
+			break;
+		case SBXFW_POLICY_A_INSIDE_DEV:
+			if (!get_ifname(a) ||
+			    sbxfw_spec_add_inside(d->spec, nla_data(a),
+						  strlen(nla_data(a))))
+				return bad_msg(d, "an inside device is not a "
+						  "NUL-terminated name of at "
+						  "most 15 bytes");
 			break;
 		case SBXFW_POLICY_A_RULE:
 			if (!d->has_mode)

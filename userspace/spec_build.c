@@ -103,6 +103,22 @@ int sbxfw_rule_add_cidrs6(struct sbxfw_rule_spec *r,
 	return 0;
 }
 
+int sbxfw_spec_add_inside(struct sbxfw_policy_spec *spec, const char *name,
+			  size_t len)
+{
+	int err;
+
+	if (len >= sizeof(*spec->inside))
+		return -EINVAL;
+	err = grow((void **)&spec->inside, spec->ninside, 1,
+		   sizeof(*spec->inside));
+	if (err)
+		return err;
+	memset(spec->inside[spec->ninside], 0, sizeof(*spec->inside));
+	memcpy(spec->inside[spec->ninside++], name, len);
+	return 0;
+}
+
 int sbxfw_rule_add_domain(struct sbxfw_rule_spec *r, const char *domain,
 			  size_t len)
 {

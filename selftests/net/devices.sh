@@ -251,6 +251,35 @@ through "bridged: datagrams to a denied IPv4 address never arrive" \
 	"$DENIED4" "$ALLOWED4" bvm_stream
 through "bridged: datagrams to a denied IPv6 address never arrive" \
 	"$DENIED6" "$ALLOWED6" bvm_stream
+# Naming the VM's port an inside device makes frames bridged to it from
+# the uplink inbound: ingress rules publish a port, and the VM's answers
+# (and the answers to its own flows) pass without its subnet allowed.
+bvm_ready=$(mktemp)
+ip netns exec "$bvm" python3 "$SBXFW_SRC/selftests/net/servers.py" "$(mktemp)" \
+	tcp:10.40.0.2:8080 >"$bvm_ready" &
+ksft_pids+=($!)
+to_bvm() { # FROM WANT: TCP from the internet host FROM to the VM's 8080
+	local got
+	got=$(PROBE_SRC=$1 ip netns exec "$inet" python3 "$PROBE" tcp 10.40.0.2 8080)
+	[ "$got" = "$2" ] || { echo "from $1: got '$got', wanted '$2'"; return 1; }
+}
+t_run "bridged: a policy naming the VM's port inside loads" set_policy "$bsx" \
+	'{"mode": "custom", "default": "deny", "inside_devices": ["vmport"], "rules": [
+	{"action": "allow", "destinations": ["198.51.100.10/32", "2001:db8:1::10/128"]},
+	{"action": "allow", "direction": "ingress", "protocols": ["tcp"],
+	 "ports": ["8080"], "destinations": ["198.51.100.0/24"]}]}'
+t_run "bridged, inside port: the VM's TCP flow gets its answers" \
+	bvm_expect tcp "$ALLOWED4" 80 ok
+t_run "bridged, inside port: the VM's IPv6 TCP flow gets its answers" \
+	bvm_expect tcp "$ALLOWED6" 80 ok
+t_run "bridged, inside port: a server in the VM listens" \
+	busywait 30000 grep -qx ready "$bvm_ready"
+t_run "bridged, inside port: a published port is reached from a named peer" \
+	to_bvm 198.51.100.11 ok
+t_run "bridged, inside port: another peer gets a RST at once" \
+	to_bvm 203.0.113.10 ECONNREFUSED
+t_run "bridged, inside port: egress rules still apply to the VM" \
+	bvm_expect tcp "$DENIED4" 80 ECONNREFUSED
 t_run "bridged: delete removes the policy" "$SBXFWCTL" policy delete "$bsx"
 t_run "bridged, after delete: TCP reaches the internet again" \
 	bvm_expect tcp "$DENIED4" 80 ok

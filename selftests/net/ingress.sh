@@ -175,6 +175,20 @@ ip netns exec "$inet" env PROBE_SRC=198.51.100.10 \
 ksft_pids+=($!)
 if busywait 10000 grep -qsx up "$flow_status"; then
 	t_ok "an inbound TCP flow is up on the published port"
+	# ICMP errors about it go back to its peer only: one addressed
+	# elsewhere, quoting the flow, would carry data anywhere.
+	cport=$(ip netns exec "$sbx" ss -Htn state established '( sport = :8080 )' |
+		awk '{ split($NF, a, ":"); print a[2]; exit }')
+	icmperr_to() { # DST WANT: an error quoting the flow's inbound segment
+		local got
+		got=$(ip netns exec "$sbx" python3 "$PROBE" icmperr "$1" \
+			198.51.100.10 "$cport" "$SBX4" 8080)
+		[ "$got" = "$2" ] || { echo "to $1: got '$got', wanted '$2'"; return 1; }
+	}
+	t_run "an ICMP error about the inbound flow goes back to its peer" \
+		icmperr_to 198.51.100.10 ok
+	t_run "an ICMP error quoting it, addressed elsewhere, is EPERM" \
+		icmperr_to 198.51.100.11 EPERM
 	set_policy '{"mode": "custom", "default": "allow", "rules": [
 		{"action": "allow", "direction": "ingress", "protocols": ["tcp"],
 		 "ports": ["8080"], "destinations": ["198.51.100.0/24"]},
@@ -235,6 +249,62 @@ flows_below() {
 	return 1
 }
 t_run "idle datagram flows expire and are swept" flows_below 100
+
+# A microVM behind tap0 (the vm namespace): naming tap0 an inside device
+# makes what the namespace forwards to it inbound, judged by ingress rules
+# with the same flows; the VM's own traffic still leaves through egress
+# rules, and its answers no longer need its subnet allowed.
+VM4=10.30.0.2
+VM6=fd30::2
+vm_ready=$(mktemp)
+ip netns exec "$vm" python3 "$SBXFW_SRC/selftests/net/servers.py" "$(mktemp)" \
+	"tcp:$VM4:8080" "tcp:$VM6:8080" "udp:$VM4:5353" "udp:$VM4:5000" \
+	>"$vm_ready" &
+ksft_pids+=($!)
+t_run "servers listen in the microVM" busywait 30000 grep -qx ready "$vm_ready"
+
+to_vm() { # KIND FROM PORT WANT
+	local to=$VM4
+	[[ $2 == *:* ]] && to=$VM6
+	expect "$inet" "$2" 0 "$1" "$to" "$3" "$4"
+}
+
+from_vm() { # SPORT KIND ADDR PORT WANT
+	expect "$vm" "" "$@"
+}
+
+with_policy "inside device" '{"mode": "custom", "default": "deny",
+	"inside_devices": ["tap0"], "rules": [
+	{"action": "allow", "protocols": ["tcp"], "ports": ["80"],
+	 "destinations": ["198.51.100.10/32", "2001:db8:1::10/128"]},
+	{"action": "allow", "protocols": ["udp"], "ports": ["53"],
+	 "destinations": ["198.51.100.10/32"]},
+	{"action": "allow", "direction": "ingress", "protocols": ["tcp"],
+	 "ports": ["8080"], "destinations": ["198.51.100.0/24", "2001:db8:1::/64"]},
+	{"action": "allow", "direction": "ingress", "protocols": ["udp"],
+	 "ports": ["5353"], "destinations": ["198.51.100.0/24"]}]}'
+t_run "inside device: a named peer reaches the microVM's published port" \
+	to_vm tcp 198.51.100.11 8080 ok
+t_run "inside device: and over IPv6" to_vm tcp 2001:db8:1::10 8080 ok
+t_run "inside device: another peer is refused at once (RST)" \
+	to_vm tcp 203.0.113.10 8080 ECONNREFUSED
+t_run "inside device: a published UDP port answers" to_vm udp 198.51.100.10 5353 ok
+t_run "inside device: an unpublished UDP port gets admin-prohibited" \
+	to_vm udp 198.51.100.10 5000 EHOSTUNREACH
+t_run "inside device: the microVM's TCP flow gets its answers" \
+	from_vm 0 tcp 198.51.100.10 80 ok
+t_run "inside device: and over IPv6" from_vm 0 tcp 2001:db8:1::10 80 ok
+t_run "inside device: the microVM's UDP flow gets its answer" \
+	from_vm 0 udp 198.51.100.10 53 ok
+t_run "inside device: egress rules still apply to the microVM" \
+	from_vm 0 tcp 198.51.100.11 80 ECONNREFUSED
+# The VM forges an inbound datagram from an allowed peer to the namespace
+# itself (it arrives through tap0, so it is no outsider's) and to a port
+# the ingress rule publishes; the namespace still may not answer it.
+t_run "inside device: the microVM forges a datagram from a published peer" \
+	test "$(ip netns exec "$vm" python3 "$PROBE" rawudp 198.51.100.11 10.30.0.1 5353 1)" = 0
+t_run "... which opens nothing for the namespace" \
+	expect "$sbx" 10.30.0.1 5353 udp 198.51.100.11 40000 EPERM
 
 with_policy "deny-all" '{"mode": "deny-all"}'
 t_run "deny-all: nothing comes in (refused at once)" \

@@ -23,6 +23,10 @@ EHOSTUNREACH, ...), or "timeout" when nothing answered in time.
                                     socket that writes its own IP header
                                     (IP_HDRINCL / IPV6_HDRINCL); prints how
                                     many sends failed
+  probe.py icmperr DST QSRC QSPORT QDST QDPORT
+                                    send DST an ICMP port unreachable that
+                                    quotes a TCP segment QSRC:QSPORT to
+                                    QDST:QDPORT; "ok" or the send's errno
   probe.py frames IFACE MAC SPEC N [bypass]
                                     write N Ethernet frames to MAC through
                                     an AF_PACKET socket on IFACE (with
@@ -207,6 +211,24 @@ def rawudp(src, dst, port, n):
     return send_all(lambda p: s.sendto(p, (dst, 0)), pkts)
 
 
+def icmperr(dst, qsrc, qsport, qdst, qdport):
+    """Sends DST an ICMP port unreachable quoting a TCP segment QSRC:QSPORT
+    -> QDST:QDPORT, with a payload after it; "ok" or the send's errno."""
+    ip = bytearray(struct.pack("!BBHHHBBH", 0x45, 0, 40, 0, 0x4000, 64,
+                               socket.IPPROTO_TCP, 0)
+                   + socket.inet_aton(qsrc) + socket.inet_aton(qdst))
+    ip[10:12] = struct.pack("!H", checksum(bytes(ip)))
+    tcp = struct.pack("!HHIIBBHHH", qsport, qdport, 1, 1, 0x50, 0x10, 512, 0, 0)
+    msg = bytearray(struct.pack("!BBHI", 3, 3, 0, 0)) + ip + tcp + b"x" * 64
+    msg[2:4] = struct.pack("!H", checksum(bytes(msg)))
+    s = socket.socket(socket.AF_INET, socket.SOCK_RAW, socket.IPPROTO_ICMP)
+    try:
+        s.sendto(bytes(msg), (dst, 0))
+        return "ok"
+    except OSError as e:
+        return err_name(e)
+
+
 MARKER = b"sbxfw-marker"
 ETH_P_ARP = 0x0806
 
@@ -314,6 +336,10 @@ def main():
         return
     if sys.argv[1] == "sniff":
         print(sniff(sys.argv[2], int(sys.argv[3], 16)))
+        return
+    if sys.argv[1] == "icmperr":
+        print(icmperr(sys.argv[2], sys.argv[3], int(sys.argv[4]), sys.argv[5],
+                      int(sys.argv[6])))
         return
     if sys.argv[1] == "rawudp":
         print(rawudp(sys.argv[2], sys.argv[3], int(sys.argv[4]), int(sys.argv[5])))

@@ -142,6 +142,11 @@ enum sbxfw_stat_attr {
  * @SBXFW_POLICY_A_FLOWS_REFUSED: u64, flows a full flow table (or a failed
  *	allocation) could not record since the netns's hooks came (POLICY_LIST)
  * @SBXFW_POLICY_A_PAD: padding for 64-bit attributes
+ * @SBXFW_POLICY_A_INSIDE_DEV: string, the name of a device of the netns
+ *	behind which the sandbox lives (a microVM's tap); repeated, first
+ *	part only. Forwarded traffic that goes out through one, having come
+ *	in through another device, enters the sandbox and is judged by
+ *	ingress rules; without any, all forwarded traffic is egress.
  */
 enum sbxfw_policy_attr {
 	SBXFW_POLICY_A_UNSPEC,
@@ -155,6 +160,7 @@ enum sbxfw_policy_attr {
 	SBXFW_POLICY_A_N_FLOWS,
 	SBXFW_POLICY_A_FLOWS_REFUSED,
 	SBXFW_POLICY_A_PAD,
+	SBXFW_POLICY_A_INSIDE_DEV,
 
 	__SBXFW_POLICY_A_MAX,
 };

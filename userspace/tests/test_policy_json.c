@@ -49,6 +49,10 @@ void assert_spec_equal(const struct sbxfw_policy_spec *a,
 
 	assert_int_equal(a->mode, b->mode);
 	assert_int_equal(a->default_action, b->default_action);
+	assert_int_equal(a->ninside, b->ninside);
+	for (i = 0; i < a->ninside; i++)
+		assert_memory_equal(a->inside[i], b->inside[i],
+				    sizeof(*a->inside));
 	assert_int_equal(a->nrules, b->nrules);
 	for (i = 0; i < a->nrules; i++) {
 		const struct sbxfw_rule_spec *x = &a->rules[i];
@@ -181,6 +185,34 @@ static void test_native_full(void **state)
 	assert_string_equal(r->domains[0], "api.example.com");
 	assert_string_equal(r->domains[1], "*.example.com");
 	sbxfw_spec_release(&spec);
+}
+
+static void test_inside_devices(void **state)
+{
+	(void)state;
+	assert_compiles("{'mode':'custom','inside_devices':['tap0','vm-1.2']}",
+			"{'mode':'custom','default':'deny',"
+			"'inside_devices':['tap0','vm-1.2']}");
+	EINVAL_("{'mode':'custom','inside_devices':'tap0'}",
+		"inside_devices: expected a non-empty array, got a string");
+	EINVAL_("{'mode':'custom','inside_devices':[]}",
+		"inside_devices: expected a non-empty array, got an array");
+	EINVAL_("{'mode':'custom','inside_devices':['tap0',7]}",
+		"inside_devices[1]: expected a device name, got an integer");
+	EINVAL_("{'mode':'custom','inside_devices':['a/b']}",
+		"inside_devices[0]: \"a/b\" is not a device name (1-15 "
+		"printable characters without '/', ':' or spaces)");
+	EINVAL_("{'mode':'custom','inside_devices':['sixteen-chars-xx']}",
+		"inside_devices[0]: \"sixteen-chars-xx\" is not a device "
+		"name (1-15 printable characters without '/', ':' or spaces)");
+	EINVAL_("{'mode':'custom','inside_devices':['tap0','tap0']}",
+		"inside_devices[1]: \"tap0\" is named twice");
+	EINVAL_("{'mode':'custom','inside_devices':['a','b','c','d','e',"
+		"'f','g','h','i']}",
+		"inside_devices[8]: a policy names at most 8 inside devices");
+	EINVAL_("{'mode':'deny-all','inside_devices':['tap0']}",
+		"inside_devices: only a custom policy names inside devices "
+		"(this one is deny-all)");
 }
 
 static void test_native_modes(void **state)
@@ -1032,6 +1064,7 @@ static void test_mutations(void **state)
 const struct CMUnitTest policy_json_tests[] = {
 	cmocka_unit_test(test_native_full),
 	cmocka_unit_test(test_native_modes),
+	cmocka_unit_test(test_inside_devices),
 	cmocka_unit_test(test_native_rule_defaults),
 	cmocka_unit_test(test_native_singular_keys),
 	cmocka_unit_test(test_normalisation),

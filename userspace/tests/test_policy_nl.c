@@ -252,6 +252,7 @@ static void test_round_trip_small(void **state)
 		"{'mode':'allow-all'}",
 		"{'mode':'deny-all'}",
 		"{'mode':'custom','default':'allow'}",
+		"{'mode':'custom','inside_devices':['tap0','br-vm']}",
 		"{'mode':'custom','rules':[{'action':'allow','direction':"
 		"'ingress','protocols':['icmp','icmpv6']},{'action':'deny',"
 		"'ports':['1-1023','8080'],'protocols':['udp'],"

@@ -270,6 +270,47 @@ static void test_check_domains(void **state)
 	sbxfw_spec_release(&spec);
 }
 
+static void test_check_inside(void **state)
+{
+	struct sbxfw_policy_spec spec;
+	char name[SBXFW_IFNAMSIZ];
+	int i;
+
+	(void)state;
+	spec_rules(&spec, 1);
+	for (i = 0; i < SBXFW_MAX_INSIDE_DEVS; i++) {
+		snprintf(name, sizeof(name), "tap%d", i);
+		assert_int_equal(
+			sbxfw_spec_add_inside(&spec, name, strlen(name)), 0);
+	}
+	assert_check(&spec, 0, NULL, -1);
+	spec.mode = SBXFW_MODE_ALLOW_ALL;
+	spec.nrules = 0;
+	assert_check(&spec, -EINVAL,
+		     "only a custom policy names inside devices", -1);
+	spec.mode = SBXFW_MODE_CUSTOM;
+	spec.nrules = 1;
+	assert_int_equal(sbxfw_spec_add_inside(&spec, "x", 1), 0);
+	assert_check(&spec, -E2BIG, "a policy names at most 8 inside devices",
+		     -1);
+	spec.ninside--;
+	strcpy(spec.inside[3], "tap0");
+	assert_check(&spec, -EINVAL, "an inside device is named twice", -1);
+	strcpy(spec.inside[3], "a b");
+	assert_check(&spec, -EINVAL,
+		     "an inside device's name is not 1-15 printable "
+		     "characters without '/', ':' or spaces",
+		     -1);
+	strcpy(spec.inside[3], "..");
+	assert_check(&spec, -EINVAL, NULL, -1);
+	memset(spec.inside[3], 'x', SBXFW_IFNAMSIZ); /* no NUL */
+	assert_check(&spec, -EINVAL, NULL, -1);
+	assert_int_equal(sbxfw_spec_add_inside(&spec, "0123456789abcdef", 16),
+			 -EINVAL);
+	sbxfw_spec_release(&spec);
+	assert_null(spec.inside);
+}
+
 /* Totals count every rule; a million CIDRs are fine, one more is not. */
 static void test_check_totals(void **state)
 {
@@ -483,6 +524,7 @@ const struct CMUnitTest spec_tests[] = {
 	cmocka_unit_test(test_check_ports),
 	cmocka_unit_test(test_check_cidrs),
 	cmocka_unit_test(test_check_domains),
+	cmocka_unit_test(test_check_inside),
 	cmocka_unit_test(test_check_totals),
 	cmocka_unit_test(test_domain_valid),
 	cmocka_unit_test(test_domain_problem_agrees),
