@@ -224,10 +224,10 @@ bool sbxfw_flow_note(struct sbxfw_flows *flows,
 	}
 	/*
 	 * A peer's TCP flow stays at its first minute until the sandbox
-	 * answered: spoofed SYNs and ACKs hold the table only that long.
+	 * answered: spoofed SYNs, ACKs and FINs hold the table only that long.
 	 */
-	if (life == SBXFW_FLOW_OPEN && origin == SBXFW_FLOW_INGRESS &&
-	    !test_bit(FLOW_ANSWERED, &f->flags))
+	if ((life == SBXFW_FLOW_OPEN || life == SBXFW_FLOW_CLOSING) &&
+	    origin == SBXFW_FLOW_INGRESS && !test_bit(FLOW_ANSWERED, &f->flags))
 		life = SBXFW_FLOW_START;
 	refresh(f, life, true);
 	return true;

@@ -30,8 +30,11 @@
 #include <linux/tcp.h>
 #include <linux/udp.h>
 #include <net/ip.h>
+#include <net/addrconf.h>
 #include <net/ip6_fib.h>
+#include <net/ip6_route.h>
 #include <net/ipv6.h>
+#include <net/route.h>
 #include <net/netfilter/ipv4/nf_defrag_ipv4.h>
 #include <net/netfilter/ipv4/nf_reject.h>
 #include <net/netfilter/ipv6/nf_defrag_ipv6.h>
@@ -380,6 +383,48 @@ static void send_reject(struct sk_buff *skb, const struct nf_hook_state *state,
 	sbxfw_reject_end();
 }
 
+/*
+ * A rejection goes to the denied packet's source, which its sender chose.
+ * Answer only a source that is where the packet came from: an address of
+ * the namespace for what it sends, one routed back through the input
+ * device for the rest. Otherwise the answer would carry the sender's
+ * bytes (a quote, a chosen sequence number) to an address it may not
+ * reach.
+ */
+static bool source_answerable(const struct nf_hook_state *state,
+			      const struct packet *p)
+{
+	bool local = state->hook == NF_INET_LOCAL_OUT, ok;
+
+	if (p->family == 4) {
+		struct flowi4 fl4 = { };
+		struct rtable *rt;
+		__be32 saddr;
+
+		memcpy(&saddr, p->saddr, 4);
+		if (local)
+			return inet_addr_type(state->net, saddr) == RTN_LOCAL;
+		fl4.daddr = saddr;
+		rt = ip_route_output_key(state->net, &fl4);
+		if (IS_ERR(rt))
+			return false;
+		ok = rt->dst.dev == state->in;
+		ip_rt_put(rt);
+	} else {
+		struct flowi6 fl6 = { };
+		struct dst_entry *dst;
+
+		memcpy(&fl6.daddr, p->saddr, 16);
+		if (local)
+			return ipv6_chk_addr(state->net, &fl6.daddr, NULL, 0);
+		fl6.flowi6_oif = state->in ? state->in->ifindex : 0;
+		dst = ip6_route_output(state->net, NULL, &fl6);
+		ok = !dst->error && dst->dev == state->in;
+		dst_release(dst);
+	}
+	return ok;
+}
+
 static unsigned int deny(struct sk_buff *skb, const struct nf_hook_state *state,
 			 const struct packet *p)
 {
@@ -397,9 +442,9 @@ static unsigned int deny(struct sk_buff *skb, const struct nf_hook_state *state,
 		/* A dropped SYN alone leaves connect() retransmitting. */
 		if (local && p->syn_only)
 			return NF_DROP_ERR(-ECONNREFUSED);
-		if (!p->rst)
+		if (!p->rst && source_answerable(state, p))
 			send_reject(skb, state, p);
-	} else if (!local) {
+	} else if (!local && source_answerable(state, p)) {
 		/* Local senders learn EPERM from the drop itself. */
 		send_reject(skb, state, p);
 	}
@@ -419,10 +464,21 @@ static bool inside(const struct sbxfw_policy *policy,
 	return false;
 }
 
+/* A device whose packets may come from outside the sandbox. */
+static bool outside(const struct sbxfw_policy *policy,
+		    const struct net_device *dev)
+{
+	return dev && !(dev->flags & IFF_LOOPBACK) && !inside(policy, dev);
+}
+
 /*
- * What comes in to the namespace's sockets enters the sandbox, and so does
- * what the namespace forwards or bridges out through an inside device
- * from any other; all else leaves it.
+ * What comes in to the namespace's sockets enters the sandbox. With
+ * inside devices, the sandbox is what lives behind them (a microVM): what
+ * the namespace forwards or bridges out through one from an outside
+ * device enters it, and so does what the namespace's own sockets send
+ * through one, while what comes from one is leaving. All else leaves.
+ * Loopback is never outside: frames the sandbox writes on lo come back
+ * in through it.
  */
 static u8 travel_of(const struct sbxfw_policy *policy,
 		    const struct sk_buff *skb,
@@ -430,19 +486,42 @@ static u8 travel_of(const struct sbxfw_policy *policy,
 {
 	const struct net_device *in = state->in;
 
-	if (state->pf != NFPROTO_NETDEV && state->hook == NF_INET_LOCAL_IN)
-		return SBXFW_DIR_INGRESS;
-	if (!policy->spec.ninside || !inside(policy, state->out))
-		return SBXFW_DIR_EGRESS;
 	if (state->pf == NFPROTO_NETDEV) {
 		/* A bridged frame: where it entered the namespace. */
-		if (state->hook != NF_NETDEV_EGRESS || !skb || !skb->skb_iif)
+		if (!policy->spec.ninside || state->hook != NF_NETDEV_EGRESS ||
+		    !skb || !skb->skb_iif || !inside(policy, state->out))
 			return SBXFW_DIR_EGRESS;
 		in = dev_get_by_index_rcu(state->net, skb->skb_iif);
-	} else if (state->hook != NF_INET_FORWARD) {
-		return SBXFW_DIR_EGRESS;
+		return outside(policy, in) ? SBXFW_DIR_INGRESS :
+					     SBXFW_DIR_EGRESS;
 	}
-	return in && !inside(policy, in) ? SBXFW_DIR_INGRESS : SBXFW_DIR_EGRESS;
+	switch (state->hook) {
+	case NF_INET_LOCAL_IN:
+		return inside(policy, in) ? SBXFW_DIR_EGRESS :
+					    SBXFW_DIR_INGRESS;
+	case NF_INET_LOCAL_OUT:
+		return inside(policy, state->out) ? SBXFW_DIR_INGRESS :
+						    SBXFW_DIR_EGRESS;
+	case NF_INET_FORWARD:
+		return inside(policy, state->out) && outside(policy, in) ?
+		       SBXFW_DIR_INGRESS : SBXFW_DIR_EGRESS;
+	}
+	return SBXFW_DIR_EGRESS;
+}
+
+/* Unicast to its destination: a broadcast or multicast opens no flow. */
+static bool unicast(const struct sk_buff *skb, const struct packet *p)
+{
+	if (skb->pkt_type != PACKET_HOST &&
+	    !(p->forwarded && skb->pkt_type == PACKET_OTHERHOST))
+		return false;
+	if (p->family == 4) {
+		__be32 daddr;
+
+		memcpy(&daddr, p->daddr, 4);
+		return !ipv4_is_multicast(daddr) && !ipv4_is_lbcast(daddr);
+	}
+	return !ipv6_addr_is_multicast((const struct in6_addr *)p->daddr);
 }
 
 /* @p is NULL when the packet cannot be classified. */
@@ -479,13 +558,8 @@ static unsigned int judge(struct sk_buff *skb, const struct nf_hook_state *state
 	p->forwarded = state->pf == NFPROTO_NETDEV ?
 		       state->hook == NF_NETDEV_EGRESS && skb->skb_iif :
 		       state->hook == NF_INET_FORWARD;
-	/*
-	 * Only what came from outside opens inbound flows: not what a
-	 * microVM sends its namespace through an inside device, nor the
-	 * namespace's own broadcasts and multicasts looped back to it.
-	 */
-	p->record = !inside(j.policy, state->in) &&
-		    (p->forwarded || skb->pkt_type == PACKET_HOST);
+	/* Looped-back broadcasts and multicasts are loopback, above. */
+	p->record = unicast(skb, p);
 	ok = p->icmp_error ? error_allowed(&j, skb, p) : allowed(&j, p, true);
 	return ok ? NF_ACCEPT : deny(skb, state, p);
 }

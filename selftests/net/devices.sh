@@ -21,12 +21,7 @@ DENIED4=198.51.100.11
 ALLOWED6=2001:db8:1::10
 DENIED6=2001:db8:2::10
 
-if topo_create; then
-	t_ok "the test network comes up"
-else
-	t_fail "the test network comes up"
-	t_done
-fi
+topo_up
 
 mac_of() { # NS IF
 	ip -n "$1" -j link show "$2" | python3 -c 'import json,sys; print(json.load(sys.stdin)[0]["address"])'

@@ -12,12 +12,7 @@ source "$(dirname "$0")/lib.sh"
 PROBE=$SBXFW_SRC/selftests/net/probe.py
 POLICY=$(mktemp)
 
-if topo_create; then
-	t_ok "the test network comes up"
-else
-	t_fail "the test network comes up"
-	t_done
-fi
+topo_up
 
 # Servers inside the sandbox, on its uplink addresses (see topo_create).
 SBX4=10.10.0.2
@@ -305,6 +300,15 @@ t_run "inside device: the microVM forges a datagram from a published peer" \
 	test "$(ip netns exec "$vm" python3 "$PROBE" rawudp 198.51.100.11 10.30.0.1 5353 1)" = 0
 t_run "... which opens nothing for the namespace" \
 	expect "$sbx" 10.30.0.1 5353 udp 198.51.100.11 40000 EPERM
+
+# Loopback is never outside: a frame the namespace writes on lo, forged
+# as from a published peer to the microVM's published port, comes back
+# in through lo and is forwarded, but opens no inbound flow for the VM.
+t_run "inside device: the namespace forges an inbound frame on lo" \
+	test "$(ip netns exec "$sbx" python3 "$PROBE" frames lo 00:00:00:00:00:00 \
+		udp,198.51.100.11,$VM4,5353 1)" = 0
+t_run "... which opens nothing for the microVM (admin-prohibited)" \
+	from_vm 5353 udp 198.51.100.11 40000 EHOSTUNREACH
 
 with_policy "deny-all" '{"mode": "deny-all"}'
 t_run "deny-all: nothing comes in (refused at once)" \

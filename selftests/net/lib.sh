@@ -186,6 +186,17 @@ topo_create() {
 	[ "$ready" = ready ]
 }
 
+# topo_up: topo_create as the script's first case; without the network
+# there is nothing to test.
+topo_up() {
+	if topo_create; then
+		t_ok "the test network comes up"
+	else
+		t_fail "the test network comes up"
+		t_done
+	fi
+}
+
 # server_count ADDR:PORT: datagrams the UDP server got there so far.
 server_count() {
 	rm -f "$SERVER_COUNTS"

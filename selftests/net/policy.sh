@@ -10,12 +10,7 @@ source "$(dirname "$0")/lib.sh"
 PROBE=$SBXFW_SRC/selftests/net/probe.py
 POLICY=$(mktemp)
 
-if topo_create; then
-	t_ok "the test network comes up"
-else
-	t_fail "the test network comes up"
-	t_done
-fi
+topo_up
 
 # set_policy JSON: loads it onto the sandbox netns.
 set_policy() {
