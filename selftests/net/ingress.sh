@@ -278,6 +278,12 @@ with_policy "inside device" '{"mode": "custom", "default": "deny",
 	 "ports": ["8080"], "destinations": ["198.51.100.0/24", "2001:db8:1::/64"]},
 	{"action": "allow", "direction": "ingress", "protocols": ["udp"],
 	 "ports": ["5353"], "destinations": ["198.51.100.0/24"]}]}'
+inside_read_back() {
+	"$SBXFWCTL" -j policy get "$sbx" | python3 -c '
+import json, sys
+assert json.load(sys.stdin)["inside_devices"] == ["tap0"]'
+}
+t_run "inside device: get returns the inside devices" inside_read_back
 t_run "inside device: a named peer reaches the microVM's published port" \
 	to_vm tcp 198.51.100.11 8080 ok
 t_run "inside device: and over IPv6" to_vm tcp 2001:db8:1::10 8080 ok
