@@ -270,6 +270,8 @@ static bool answers_flow(const struct judge *j, const struct packet *p,
 	 */
 	if (p->protocol == IPPROTO_TCP && opener == SBXFW_DIR_EGRESS)
 		return rules_allow(j, p, opener);
+	if (!j->flows)
+		return false;
 	flow_key(p, &key);
 	found = touch ? sbxfw_flow_find(j->flows, &key, origin_of(opener),
 					flow_life(p)) :
@@ -295,7 +297,8 @@ static bool allowed(const struct judge *j, const struct packet *p, bool touch)
 			return true;
 		if (!rules_allow_by(j, p, p->travel, &rule))
 			return false;
-		if (!touch || !p->record || rule == SBXFW_VERDICT_DEFAULT)
+		if (!touch || !p->record || rule == SBXFW_VERDICT_DEFAULT ||
+		    !j->flows)
 			return true;
 		flow_key(p, &key);
 		/* A flow the sandbox could not answer is refused. */
@@ -303,7 +306,7 @@ static bool allowed(const struct judge *j, const struct packet *p, bool touch)
 				       flow_life(p));
 	}
 	if (!rules_allow(j, p, p->travel))
-		return j->flows && answers_flow(j, p, touch);
+		return answers_flow(j, p, touch);
 	if (touch && j->flows && p->protocol != IPPROTO_TCP) {
 		flow_key(p, &key);
 		sbxfw_flow_note(j->flows, &key, SBXFW_FLOW_EGRESS,
@@ -551,7 +554,10 @@ static unsigned int judge(struct sk_buff *skb, const struct nf_hook_state *state
 	if (loopback)
 		return NF_ACCEPT;
 	p->travel = travel;
-	/* NULL only while the hooks go: then nothing is recorded or found. */
+	/*
+	 * NULL also while the hooks go (a hook still running on another CPU
+	 * may see it cleared): then nothing is recorded or found.
+	 */
 	j.flows = j.policy->filters_ingress ?
 		  rcu_dereference(sbxfw_pernet(state->net)->flows) : NULL;
 	/* What a microVM sends its own namespace opens no inbound flow. */
