@@ -31,6 +31,8 @@ struct sbxfw_flow {
 	unsigned long expires;		/* jiffies */
 	unsigned long flags;		/* origins, FLOW_ANSWERED */
 	u8 life;			/* enum sbxfw_flow_life */
+	unsigned int next_query;	/* slot the next query takes */
+	u64 queries[SBXFW_FLOW_QUERIES];	/* outstanding, 0: free */
 	struct rcu_head rcu;
 };
 
@@ -180,6 +182,8 @@ static struct sbxfw_flow *insert(struct sbxfw_flows *flows,
 	if (!f)
 		goto refused;
 	f->key = *key;
+	f->next_query = 0;
+	memset(f->queries, 0, sizeof(f->queries));
 	f->flags = BIT(origin);
 	f->life = life;
 	f->expires = jiffies + lifetimes[f->life];
@@ -203,9 +207,10 @@ refused:
 	return NULL;
 }
 
-bool sbxfw_flow_note(struct sbxfw_flows *flows,
-		     const struct sbxfw_flow_key *key,
-		     enum sbxfw_flow_origin origin, enum sbxfw_flow_life life)
+static struct sbxfw_flow *note(struct sbxfw_flows *flows,
+			       const struct sbxfw_flow_key *key,
+			       enum sbxfw_flow_origin origin,
+			       enum sbxfw_flow_life life)
 {
 	struct sbxfw_flow *f;
 
@@ -213,12 +218,16 @@ bool sbxfw_flow_note(struct sbxfw_flows *flows,
 	if (!f) {
 		f = insert(flows, key, origin, life);
 		if (!f)
-			return false;
+			return NULL;
 	}
 	if (expired(f)) {
+		unsigned int i;
+
 		/* Revived: what it carried before is gone. */
 		WRITE_ONCE(f->flags, BIT(origin));
 		WRITE_ONCE(f->life, SBXFW_FLOW_DATAGRAM);
+		for (i = 0; i < SBXFW_FLOW_QUERIES; i++)
+			WRITE_ONCE(f->queries[i], 0);
 	} else if (!test_bit(origin, &f->flags)) {
 		set_bit(origin, &f->flags);
 	}
@@ -230,6 +239,29 @@ bool sbxfw_flow_note(struct sbxfw_flows *flows,
 	    origin == SBXFW_FLOW_INGRESS && !test_bit(FLOW_ANSWERED, &f->flags))
 		life = SBXFW_FLOW_START;
 	refresh(f, life, true);
+	return f;
+}
+
+bool sbxfw_flow_note(struct sbxfw_flows *flows,
+		     const struct sbxfw_flow_key *key,
+		     enum sbxfw_flow_origin origin, enum sbxfw_flow_life life)
+{
+	return note(flows, key, origin, life);
+}
+
+bool sbxfw_flow_note_query(struct sbxfw_flows *flows,
+			   const struct sbxfw_flow_key *key,
+			   enum sbxfw_flow_life life, u64 tag)
+{
+	struct sbxfw_flow *f = note(flows, key, SBXFW_FLOW_EGRESS, life);
+	unsigned int slot;
+
+	if (!f)
+		return false;
+	/* Racing queries on one flow may take one slot: one is then lost. */
+	slot = READ_ONCE(f->next_query) % SBXFW_FLOW_QUERIES;
+	WRITE_ONCE(f->next_query, slot + 1);
+	WRITE_ONCE(f->queries[slot], tag);
 	return true;
 }
 
@@ -264,6 +296,19 @@ bool sbxfw_flow_find(struct sbxfw_flows *flows,
 		set_bit(FLOW_ANSWERED, &f->flags);
 	refresh(f, life, origin == SBXFW_FLOW_EGRESS);
 	return true;
+}
+
+bool sbxfw_flow_take_query(struct sbxfw_flows *flows,
+			   const struct sbxfw_flow_key *key, u64 tag)
+{
+	struct sbxfw_flow *f = live(flows, key, SBXFW_FLOW_EGRESS);
+	unsigned int i;
+
+	for (i = 0; f && i < SBXFW_FLOW_QUERIES; i++)
+		if (READ_ONCE(f->queries[i]) == tag &&
+		    cmpxchg(&f->queries[i], tag, 0) == tag)
+			return true;
+	return false;
 }
 
 unsigned int sbxfw_flows_count(const struct sbxfw_flows *flows)

@@ -13,7 +13,7 @@
 
 /*
  * Most flows one namespace holds at once; when full, nothing new is
- * recorded until the sweep frees expired ones (kmalloc-96 a flow).
+ * recorded until the sweep frees expired ones (kmalloc-128 a flow).
  */
 #define SBXFW_MAX_FLOWS		65536
 /* Of which peers may open: a flood from outside leaves the rest free. */
@@ -72,6 +72,27 @@ bool sbxfw_flow_note(struct sbxfw_flows *flows,
 bool sbxfw_flow_find(struct sbxfw_flows *flows,
 		     const struct sbxfw_flow_key *key,
 		     enum sbxfw_flow_origin origin, enum sbxfw_flow_life life);
+
+/*
+ * DNS queries the sandbox sent on a flow and not yet seen answered, at
+ * most this many at once (a stub resolver asks for A and AAAA together);
+ * a further one replaces the oldest.
+ */
+#define SBXFW_FLOW_QUERIES	4
+
+/*
+ * sbxfw_flow_note for the sandbox's flow (SBXFW_FLOW_EGRESS) that also
+ * remembers the query @tag (non-zero) on it.
+ */
+bool sbxfw_flow_note_query(struct sbxfw_flows *flows,
+			   const struct sbxfw_flow_key *key,
+			   enum sbxfw_flow_life life, u64 tag);
+/*
+ * Whether the sandbox's live flow @key has the query @tag outstanding;
+ * an answer takes it, so a second answer to one query teaches nothing.
+ */
+bool sbxfw_flow_take_query(struct sbxfw_flows *flows,
+			   const struct sbxfw_flow_key *key, u64 tag);
 
 /* Whether a live flow opened by @origin exists; changes nothing. */
 bool sbxfw_flow_exists(struct sbxfw_flows *flows,

@@ -40,8 +40,11 @@
 #include <net/netfilter/ipv6/nf_defrag_ipv6.h>
 #include <net/netfilter/ipv6/nf_reject.h>
 
+#include "dns.h"
+#include "dnshook.h"
 #include "flow.h"
 #include "hooks.h"
+#include "learned.h"
 #include "sbxfw.h"
 
 /*
@@ -65,6 +68,7 @@ struct packet {
 	bool forwarded;		/* routed or bridged, not the netns's own */
 	bool record;		/* may open an inbound flow (from outside) */
 	unsigned int quoted;
+	unsigned int thoff;	/* the transport header */
 	__be16 sport, dport;	/* ICMP echo: the identifier, in both */
 	u8 saddr[16], daddr[16];
 };
@@ -73,6 +77,7 @@ struct packet {
 struct judge {
 	const struct sbxfw_policy *policy;
 	struct sbxfw_flows *flows;	/* when the policy filters ingress */
+	struct sbxfw_learned *learned;	/* when it has domain patterns */
 };
 
 static u8 opposite(u8 direction)
@@ -87,6 +92,7 @@ static bool parse_transport(const struct sk_buff *skb, unsigned int thoff,
 {
 	u8 icmp = p->family == 4 ? IPPROTO_ICMP : IPPROTO_ICMPV6;
 
+	p->thoff = thoff;
 	if (p->protocol == IPPROTO_TCP) {
 		struct tcphdr _th;
 		const struct tcphdr *th;
@@ -190,9 +196,10 @@ static bool parse_ipv6(const struct sk_buff *skb, unsigned int nhoff,
 /*
  * Whether rules in @direction allow @p; *@rule is the rule that decided
  * or SBXFW_VERDICT_DEFAULT. A packet is judged on the far end's address
- * (where it goes, or where it comes from) and on the port the flow's
- * opener aimed at: its destination port in its own direction, its source
- * port as the answer in a flow opened the other way.
+ * (where it goes, or where it comes from), the names that address was
+ * learned under, and the port the flow's opener aimed at: its destination
+ * port in its own direction, its source port as the answer in a flow
+ * opened the other way.
  */
 static bool rules_allow_by(const struct judge *j, const struct packet *p,
 			   u8 direction, int *rule)
@@ -205,7 +212,13 @@ static bool rules_allow_by(const struct judge *j, const struct packet *p,
 		.port = ntohs(direction == p->travel ? p->dport : p->sport),
 		.peer = p->travel == SBXFW_DIR_EGRESS ? p->daddr : p->saddr,
 	};
+	struct sbxfw_rule_set learned = { };
 
+	/* Domain patterns are egress rules' only. */
+	if (j->learned && direction == SBXFW_DIR_EGRESS &&
+	    sbxfw_learned_rules(j->learned, j->policy, p->family, pkt.peer,
+				&learned))
+		pkt.learned = &learned;
 	return sbxfw_policy_eval(j->policy, &pkt, rule) == SBXFW_ACTION_ALLOW;
 }
 
@@ -527,17 +540,58 @@ static bool unicast(const struct sk_buff *skb, const struct packet *p)
 	return !ipv6_addr_is_multicast((const struct in6_addr *)p->daddr);
 }
 
+static bool dns_port(const struct packet *p, __be16 port)
+{
+	return port == htons(SBXFW_DNS_PORT) &&
+	       (p->protocol == IPPROTO_UDP || p->protocol == IPPROTO_TCP);
+}
+
+static void dns_packet(const struct judge *j, const struct packet *p,
+		       struct sbxfw_flows *flows, struct sbxfw_dns_packet *dp)
+{
+	dp->policy = j->policy;
+	dp->flows = flows;
+	dp->learned = j->learned;
+	flow_key(p, &dp->key);
+	dp->life = flow_life(p);
+	dp->protocol = p->protocol;
+	dp->thoff = p->thoff;
+}
+
+/* A query the rules let out: its names decide (dnshook.c). */
+static unsigned int dns_query(struct sk_buff *skb,
+			      const struct nf_hook_state *state,
+			      const struct judge *j, const struct packet *p)
+{
+	struct sbxfw_dns_packet dp;
+
+	dns_packet(j, p, rcu_dereference(sbxfw_pernet(state->net)->flows),
+		   &dp);
+	switch (sbxfw_dns_query(skb, state, &dp)) {
+	case SBXFW_DNS_PASS:
+		return NF_ACCEPT;
+	case SBXFW_DNS_REFUSE:
+		return deny(skb, state, p);
+	case SBXFW_DNS_STOLEN:
+		return NF_STOLEN;
+	default:
+		return NF_DROP;
+	}
+}
+
 /* @p is NULL when the packet cannot be classified. */
 static unsigned int judge(struct sk_buff *skb, const struct nf_hook_state *state,
 			  struct packet *p)
 {
 	const struct net_device *dev = state->out ?: state->in;
+	struct sbxfw_net *sn = sbxfw_pernet(state->net);
 	const struct sbxfw_active *active;
+	struct sbxfw_dns_packet dp;
 	struct judge j;
 	bool loopback, ok;
 	u8 travel;
 
-	active = rcu_dereference(sbxfw_pernet(state->net)->active);
+	active = rcu_dereference(sn->active);
 	if (unlikely(!active || this_cpu_read(rejecting)))
 		return NF_ACCEPT;
 	j.policy = active->policy;
@@ -545,6 +599,22 @@ static unsigned int judge(struct sk_buff *skb, const struct nf_hook_state *state
 	loopback = (dev && (dev->flags & IFF_LOOPBACK)) ||
 		   (skb && skb->pkt_type == PACKET_LOOPBACK);
 	travel = travel_of(j.policy, skb, state);
+	/* NULL also while the hooks go, as the flow table below. */
+	j.learned = j.policy->domains ? rcu_dereference(sn->learned) : NULL;
+	if (p && !loopback) {
+		p->travel = travel;
+		/* What a microVM sends its own namespace opens no inbound flow. */
+		p->forwarded = state->pf == NFPROTO_NETDEV ?
+			       state->hook == NF_NETDEV_EGRESS && skb->skb_iif :
+			       state->hook == NF_INET_FORWARD;
+	}
+	/* Answers are learned from before any rule judges them. */
+	if (p && !loopback && j.learned && travel == SBXFW_DIR_INGRESS &&
+	    dns_port(p, p->sport)) {
+		dns_packet(&j, p, rcu_dereference(sn->flows), &dp);
+		if (sbxfw_dns_answer(skb, &dp) == SBXFW_DNS_DROP)
+			return NF_DROP;
+	}
 	if (travel == SBXFW_DIR_INGRESS &&
 	    (loopback || !j.policy->filters_ingress))
 		return NF_ACCEPT;
@@ -553,21 +623,19 @@ static unsigned int judge(struct sk_buff *skb, const struct nf_hook_state *state
 		       NF_ACCEPT : NF_DROP;
 	if (loopback)
 		return NF_ACCEPT;
-	p->travel = travel;
 	/*
 	 * NULL also while the hooks go (a hook still running on another CPU
 	 * may see it cleared): then nothing is recorded or found.
 	 */
-	j.flows = j.policy->filters_ingress ?
-		  rcu_dereference(sbxfw_pernet(state->net)->flows) : NULL;
-	/* What a microVM sends its own namespace opens no inbound flow. */
-	p->forwarded = state->pf == NFPROTO_NETDEV ?
-		       state->hook == NF_NETDEV_EGRESS && skb->skb_iif :
-		       state->hook == NF_INET_FORWARD;
+	j.flows = j.policy->filters_ingress ? rcu_dereference(sn->flows) : NULL;
 	/* Looped-back broadcasts and multicasts are loopback, above. */
 	p->record = unicast(skb, p);
 	ok = p->icmp_error ? error_allowed(&j, skb, p) : allowed(&j, p, true);
-	return ok ? NF_ACCEPT : deny(skb, state, p);
+	if (!ok)
+		return deny(skb, state, p);
+	if (j.learned && travel == SBXFW_DIR_EGRESS && dns_port(p, p->dport))
+		return dns_query(skb, state, &j, p);
+	return NF_ACCEPT;
 }
 
 /* Whatever cannot be classified passes only where nothing is filtered. */
@@ -701,13 +769,19 @@ static const struct nf_hook_ops hook_ops[] = {
 int sbxfw_hooks_register(struct net *net)
 {
 	struct sbxfw_net *sn = sbxfw_pernet(net);
+	struct sbxfw_learned *learned;
 	struct sbxfw_flows *flows;
 	int err;
 
 	flows = sbxfw_flows_new();
-	if (!flows)
+	learned = sbxfw_learned_new();
+	if (!flows || !learned) {
+		sbxfw_flows_free(flows);
+		sbxfw_learned_free(learned);
 		return -ENOMEM;
+	}
 	rcu_assign_pointer(sn->flows, flows);
+	rcu_assign_pointer(sn->learned, learned);
 	err = nf_defrag_ipv4_enable(net);
 	if (err)
 		goto err_defrag4;
@@ -730,14 +804,17 @@ err_defrag6:
 	nf_defrag_ipv4_disable(net);
 err_defrag4:
 	RCU_INIT_POINTER(sn->flows, NULL);
+	RCU_INIT_POINTER(sn->learned, NULL);
 	synchronize_net();
 	sbxfw_flows_free(flows);
+	sbxfw_learned_free(learned);
 	return err;
 }
 
 void sbxfw_hooks_unregister(struct net *net)
 {
 	struct sbxfw_net *sn = sbxfw_pernet(net);
+	struct sbxfw_learned *learned;
 	struct sbxfw_flows *flows;
 
 	sbxfw_devhooks_unregister(net);
@@ -747,7 +824,11 @@ void sbxfw_hooks_unregister(struct net *net)
 	flows = rcu_dereference_protected(sn->flows,
 					  lockdep_is_held(&sn->lock));
 	RCU_INIT_POINTER(sn->flows, NULL);
-	/* Hooks and dumps may still read it until a grace period passed. */
+	learned = rcu_dereference_protected(sn->learned,
+					    lockdep_is_held(&sn->lock));
+	RCU_INIT_POINTER(sn->learned, NULL);
+	/* Hooks and dumps may still read them until a grace period passed. */
 	synchronize_net();
 	sbxfw_flows_free(flows);
+	sbxfw_learned_free(learned);
 }

@@ -26,6 +26,7 @@ static const char *const sbxfw_features[] = {
 	"ipv6",
 	"raw-frames",	/* AF_PACKET, AF_XDP and bridged frames are judged */
 	"ingress",	/* ingress rules, at LOCAL_IN, with sbxfw's own flows */
+	"dns",		/* domain patterns enforced through DNS, learned entries */
 };
 
 static const struct nla_policy sbxfw_nl_policy[SBXFW_A_MAX + 1] = {
@@ -43,6 +44,8 @@ static const struct nla_policy sbxfw_nl_policy[SBXFW_A_MAX + 1] = {
 	[SBXFW_A_GENERATION] = { .type = NLA_U64 },
 	[SBXFW_A_SET_FLAGS] = NLA_POLICY_MASK(NLA_U32, SBXFW_SET_F_ALL),
 	[SBXFW_A_POLICY] = NLA_POLICY_NESTED(sbxfw_nl_policy_policy),
+	[SBXFW_A_LEARNED] = { .type = NLA_REJECT,
+			      .reject_message = "learned entries are reply-only" },
 };
 
 static bool from_init_net(const struct sock *sk, struct netlink_ext_ack *extack)
@@ -63,6 +66,15 @@ static int sbxfw_nl_pre_doit(const struct sbxfw_genl_doit_ops *ops,
 int sbxfw_nl_dump_permitted(struct netlink_callback *cb)
 {
 	return from_init_net(cb->skb->sk, cb->extack) ? 0 : -EPERM;
+}
+
+struct net *sbxfw_nl_dump_target(struct netlink_callback *cb)
+{
+	int err = sbxfw_nl_dump_permitted(cb);
+
+	if (err)
+		return ERR_PTR(err);
+	return sbxfw_nl_target(sbxfw_dump_attrs(cb), cb->extack);
 }
 
 /*
@@ -194,6 +206,18 @@ static const struct genl_ops sbxfw_nl_ops[] = {
 		.flags = GENL_ADMIN_PERM,
 		.start = sbxfw_nl_dump_permitted,
 		.dumpit = sbxfw_nl_policy_list_dump,
+	},
+	{
+		.cmd = SBXFW_CMD_LEARNED_GET,
+		.flags = GENL_ADMIN_PERM,
+		.start = sbxfw_nl_learned_get_start,
+		.dumpit = sbxfw_nl_learned_get_dump,
+		.done = sbxfw_nl_learned_get_done,
+	},
+	{
+		.cmd = SBXFW_CMD_LEARNED_FLUSH,
+		.flags = GENL_ADMIN_PERM,
+		.doit = sbxfw_nl_learned_flush,
 	},
 };
 

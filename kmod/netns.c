@@ -83,6 +83,7 @@ int sbxfw_publish(struct net *net, struct sbxfw_policy *policy)
 	struct sbxfw_net *sn = sbxfw_pernet(net);
 	bool filters = policy->mode != SBXFW_MODE_ALLOW_ALL;
 	struct sbxfw_active *active, *old;
+	struct sbxfw_learned *learned;
 	int err;
 
 	lockdep_assert_held(&sn->lock);
@@ -107,6 +108,10 @@ int sbxfw_publish(struct net *net, struct sbxfw_policy *policy)
 	atomic_inc(&changes);
 	if (!filters)
 		set_hooks(net, sn, false);
+	/* What the new policy refuses is forgotten (and cut). */
+	learned = rcu_dereference_protected(sn->learned,
+					    lockdep_is_held(&sn->lock));
+	sbxfw_learned_prune(learned, policy);
 	sbxfw_active_put(old);
 	return 0;
 }

@@ -7,8 +7,9 @@
  *
  * Presets are fixed address lists added to the same lookups; "public" is
  * the complement, per family, of every other preset. A rule with no
- * destination at all matches every address. Domain patterns are kept in
- * the spec; they match only through addresses learned from DNS.
+ * destination at all matches every address. Domain patterns compile to
+ * domain.c's suffix table; they match a packet only through the names
+ * its peer's address was learned under from DNS (learned.c).
  */
 #include "policy.h"
 
@@ -265,6 +266,14 @@ int sbxfw_policy_compile(struct sbxfw_policy_spec *spec,
 		goto err_nomem;
 	p->mode = spec->mode;
 	p->default_action = spec->default_action;
+	p->dns.min_ttl = spec->dns.min_ttl ?: SBXFW_DNS_MIN_TTL_DEFAULT;
+	p->dns.max_ttl = spec->dns.max_ttl ?: SBXFW_DNS_MAX_TTL_DEFAULT;
+	/* A minimum above the default maximum raises it. */
+	if (p->dns.max_ttl < p->dns.min_ttl)
+		p->dns.max_ttl = p->dns.min_ttl;
+	p->dns.max_learned = spec->dns.max_learned ?:
+			     SBXFW_DNS_MAX_LEARNED_DEFAULT;
+	p->dns.allow_rebinding = spec->dns.allow_rebinding;
 	p->filters_ingress = spec->mode == SBXFW_MODE_DENY_ALL;
 	p->nrules = spec->nrules;
 	if (spec->nrules) {
@@ -286,8 +295,16 @@ int sbxfw_policy_compile(struct sbxfw_policy_spec *spec,
 			r->protocols = SBXFW_PROTO_F_TCP | SBXFW_PROTO_F_UDP;
 		r->nports = rs->nports;
 		r->ports = rs->ports;
+		/* "any" names no address in particular. */
+		if (rs->action == SBXFW_ACTION_ALLOW &&
+		    ((rs->presets & ~SBXFW_PRESET_F_ANY) || rs->ncidrs4 ||
+		     rs->ncidrs6))
+			p->addressed_allow.bits[i / 64] |= 1ULL << (i % 64);
 	}
 
+	err = sbxfw_domains_build(spec, &p->domains);
+	if (err)
+		goto err_nomem;
 	err = build_lookups(p, spec);
 	if (err) {
 		*why = err == -ENOMEM ? "out of memory compiling the policy" :
@@ -306,6 +323,7 @@ err_policy:
 	if (p) {
 		sbxfw_lpm_free(p->lpm4);
 		sbxfw_lpm_free(p->lpm6);
+		sbxfw_domains_free(p->domains);
 		sbxfw_free(p->rules);
 		sbxfw_free(p);
 	}
@@ -352,6 +370,7 @@ enum sbxfw_action sbxfw_policy_eval(const struct sbxfw_policy *policy,
 				    const struct sbxfw_pkt *pkt, int *rule)
 {
 	const struct sbxfw_rule_set *set;
+	struct sbxfw_rule_set both;
 	unsigned int word;
 
 	*rule = SBXFW_VERDICT_DEFAULT;
@@ -362,6 +381,12 @@ enum sbxfw_action sbxfw_policy_eval(const struct sbxfw_policy *policy,
 
 	set = sbxfw_lpm_lookup(pkt->family == 4 ? policy->lpm4 : policy->lpm6,
 			       pkt->peer);
+	if (pkt->learned) {
+		for (word = 0; word < ARRAY_SIZE(both.bits); word++)
+			both.bits[word] = pkt->learned->bits[word] |
+					  (set ? set->bits[word] : 0);
+		set = &both;
+	}
 	if (!set)
 		return policy->default_action;
 
@@ -383,12 +408,78 @@ enum sbxfw_action sbxfw_policy_eval(const struct sbxfw_policy *policy,
 	return policy->default_action;
 }
 
+enum sbxfw_action sbxfw_policy_eval_name(const struct sbxfw_policy *policy,
+					 const char *name, size_t len,
+					 int *rule)
+{
+	struct sbxfw_rule_set set = { };
+	unsigned int word;
+
+	*rule = SBXFW_VERDICT_DEFAULT;
+	if (policy->mode == SBXFW_MODE_ALLOW_ALL)
+		return SBXFW_ACTION_ALLOW;
+	if (policy->mode == SBXFW_MODE_DENY_ALL)
+		return SBXFW_ACTION_DENY;
+	if (!sbxfw_domains_match(policy->domains, name, len, &set))
+		return policy->default_action;
+	/* Only egress rules have patterns: the lowest bit decides. */
+	for (word = 0; word < ARRAY_SIZE(set.bits); word++) {
+		if (set.bits[word]) {
+			*rule = word * 64 + sbxfw_ctz64(set.bits[word]);
+			return policy->rules[*rule].action;
+		}
+	}
+	return policy->default_action;
+}
+
+static bool in_prefix(const u8 *addr, const u8 *prefix, unsigned int len)
+{
+	unsigned int i;
+
+	for (i = 0; i < len / 8; i++)
+		if (addr[i] != prefix[i])
+			return false;
+	return !(len % 8) ||
+	       !((addr[i] ^ prefix[i]) & (u8)(0xff00 >> (len % 8)));
+}
+
+bool sbxfw_addr_internal(u8 family, const void *addr)
+{
+	static const u8 unspecified[16] = { };
+	static const u8 mapped[16] = { [10] = 0xff, [11] = 0xff };
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(presets); i++)
+		if (presets[i].family == family &&
+		    !(presets[i].flag & SBXFW_PRESET_F_MULTICAST) &&
+		    in_prefix(addr, presets[i].addr, presets[i].prefix_len))
+			return true;
+	if (family == 4)
+		return in_prefix(addr, unspecified, 8);		/* 0.0.0.0/8 */
+	return in_prefix(addr, unspecified, 128) ||
+	       in_prefix(addr, mapped, 96);
+}
+
+bool sbxfw_policy_names_addr(const struct sbxfw_policy *policy, u8 family,
+			     const void *addr)
+{
+	const struct sbxfw_rule_set *set;
+	unsigned int word;
+
+	set = sbxfw_lpm_lookup(family == 4 ? policy->lpm4 : policy->lpm6, addr);
+	for (word = 0; set && word < ARRAY_SIZE(set->bits); word++)
+		if (set->bits[word] & policy->addressed_allow.bits[word])
+			return true;
+	return false;
+}
+
 void sbxfw_policy_free(struct sbxfw_policy *policy)
 {
 	if (!policy)
 		return;
 	sbxfw_lpm_free(policy->lpm4);
 	sbxfw_lpm_free(policy->lpm6);
+	sbxfw_domains_free(policy->domains);
 	sbxfw_free(policy->rules);
 	sbxfw_spec_release(&policy->spec);
 	sbxfw_free(policy);

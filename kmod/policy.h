@@ -10,6 +10,7 @@
 
 #include <linux/sbxfw.h>
 
+#include "domain.h"
 #include "lpm.h"
 #include "pure.h"
 
@@ -21,6 +22,21 @@
 #define SBXFW_MAX_DOMAIN_LEN	253
 #define SBXFW_MAX_INSIDE_DEVS	8
 #define SBXFW_IFNAMSIZ		16	/* IFNAMSIZ, with the final NUL */
+
+/* How domain patterns are enforced through DNS (learned.c, dnshook.c). */
+#define SBXFW_DNS_MIN_TTL_DEFAULT	60		/* seconds */
+#define SBXFW_DNS_MAX_TTL_DEFAULT	(24 * 60 * 60)
+#define SBXFW_DNS_TTL_LIMIT		(7 * 24 * 60 * 60)
+#define SBXFW_DNS_MAX_LEARNED_DEFAULT	16384
+#define SBXFW_DNS_MAX_LEARNED_LIMIT	65536
+
+/* 0 in a member: its default. */
+struct sbxfw_dns_options {
+	u32 min_ttl;
+	u32 max_ttl;
+	u32 max_learned;
+	bool allow_rebinding;
+};
 
 struct sbxfw_rule_spec {
 	u8 action;			/* enum sbxfw_action */
@@ -44,6 +60,7 @@ struct sbxfw_policy_spec {
 	struct sbxfw_rule_spec *rules;
 	u32 ninside;
 	char (*inside)[SBXFW_IFNAMSIZ];	/* device names, NUL-padded */
+	struct sbxfw_dns_options dns;
 };
 
 /*
@@ -82,6 +99,11 @@ struct sbxfw_policy {
 	struct sbxfw_rule *rules;
 	struct sbxfw_lpm *lpm4;
 	struct sbxfw_lpm *lpm6;
+	/* NULL without domain patterns: then DNS is left to the rules. */
+	struct sbxfw_domains *domains;
+	/* Allow rules that name addresses (CIDRs, presets): see rebinding. */
+	struct sbxfw_rule_set addressed_allow;
+	struct sbxfw_dns_options dns;	/* defaults filled in */
 	struct sbxfw_policy_spec spec;	/* what was set, for get */
 };
 
@@ -98,6 +120,11 @@ struct sbxfw_pkt {
 	 * destination of what leaves, the source of what comes in.
 	 */
 	const void *peer;
+	/*
+	 * The rules whose domain patterns cover a name the peer's address
+	 * was learned under (DNS), or NULL.
+	 */
+	const struct sbxfw_rule_set *learned;
 };
 
 #define SBXFW_VERDICT_DEFAULT	(-1)
@@ -115,5 +142,23 @@ int sbxfw_policy_compile(struct sbxfw_policy_spec *spec,
 enum sbxfw_action sbxfw_policy_eval(const struct sbxfw_policy *policy,
 				    const struct sbxfw_pkt *pkt, int *rule);
 void sbxfw_policy_free(struct sbxfw_policy *policy);
+
+/*
+ * The action for a DNS query of @name (canonical, @len bytes): that of the
+ * first egress rule whose patterns cover it, else the default; *@rule as
+ * for sbxfw_policy_eval.
+ */
+enum sbxfw_action sbxfw_policy_eval_name(const struct sbxfw_policy *policy,
+					 const char *name, size_t len,
+					 int *rule);
+/*
+ * Whether an address (network order) is one a public name must not
+ * resolve to: private, loopback, link-local, metadata, unspecified or
+ * IPv4-mapped. Such answers are DNS rebinding.
+ */
+bool sbxfw_addr_internal(u8 family, const void *addr);
+/* Whether an allow rule names @addr by a CIDR or a preset (not "any"). */
+bool sbxfw_policy_names_addr(const struct sbxfw_policy *policy, u8 family,
+			     const void *addr);
 
 #endif /* _SBXFW_POLICY_H */

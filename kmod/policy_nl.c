@@ -9,7 +9,6 @@
  */
 #include <linux/sbxfw.h>
 
-#include "compat.h"
 #include "netlink.h"
 #include "sbxfw.h"
 #include "upload.h"
@@ -58,6 +57,15 @@ static const struct nla_policy rule_policy[SBXFW_RULE_A_MAX + 1] = {
 				  .len = SBXFW_MAX_DOMAIN_LEN },
 };
 
+static const struct nla_policy dns_policy[SBXFW_DNS_A_MAX + 1] = {
+	[SBXFW_DNS_A_MIN_TTL] = NLA_POLICY_RANGE(NLA_U32, 1, 86400),
+	[SBXFW_DNS_A_MAX_TTL] = NLA_POLICY_RANGE(NLA_U32, 1,
+						 SBXFW_DNS_TTL_LIMIT),
+	[SBXFW_DNS_A_MAX_LEARNED] =
+		NLA_POLICY_RANGE(NLA_U32, 1, SBXFW_DNS_MAX_LEARNED_LIMIT),
+	[SBXFW_DNS_A_ALLOW_REBINDING] = { .type = NLA_FLAG },
+};
+
 const struct nla_policy sbxfw_nl_policy_policy[SBXFW_POLICY_A_MAX + 1] = {
 	[SBXFW_POLICY_A_MODE] = NLA_POLICY_MAX(NLA_U8, SBXFW_MODE_MAX),
 	[SBXFW_POLICY_A_DEFAULT] = NLA_POLICY_MAX(NLA_U8, SBXFW_ACTION_MAX),
@@ -68,8 +76,11 @@ const struct nla_policy sbxfw_nl_policy_policy[SBXFW_POLICY_A_MAX + 1] = {
 	[SBXFW_POLICY_A_N_DOMAINS] = { .type = NLA_REJECT },
 	[SBXFW_POLICY_A_N_FLOWS] = { .type = NLA_REJECT },
 	[SBXFW_POLICY_A_FLOWS_REFUSED] = { .type = NLA_REJECT },
+	[SBXFW_POLICY_A_N_LEARNED] = { .type = NLA_REJECT },
+	[SBXFW_POLICY_A_LEARNED_EVICTED] = { .type = NLA_REJECT },
 	[SBXFW_POLICY_A_INSIDE_DEV] = { .type = NLA_NUL_STRING,
 					.len = SBXFW_IFNAMSIZ - 1 },
+	[SBXFW_POLICY_A_DNS] = NLA_POLICY_NESTED(dns_policy),
 };
 
 /* extack messages from spec.c and policy.c are static sentences too. */
@@ -276,6 +287,49 @@ static int parse_inside(struct sbxfw_policy_spec *spec,
 	return 0;
 }
 
+static int parse_dns(struct sbxfw_dns_options *dns, const struct nlattr *nest,
+		     struct netlink_ext_ack *extack)
+{
+	struct nlattr *tb[SBXFW_DNS_A_MAX + 1];
+	int err;
+
+	if (!nest)
+		return 0;
+	err = nla_parse_nested(tb, SBXFW_DNS_A_MAX, nest, dns_policy, extack);
+	if (err)
+		return err;
+	if (tb[SBXFW_DNS_A_MIN_TTL])
+		dns->min_ttl = nla_get_u32(tb[SBXFW_DNS_A_MIN_TTL]);
+	if (tb[SBXFW_DNS_A_MAX_TTL])
+		dns->max_ttl = nla_get_u32(tb[SBXFW_DNS_A_MAX_TTL]);
+	if (tb[SBXFW_DNS_A_MAX_LEARNED])
+		dns->max_learned = nla_get_u32(tb[SBXFW_DNS_A_MAX_LEARNED]);
+	dns->allow_rebinding = nla_get_flag(tb[SBXFW_DNS_A_ALLOW_REBINDING]);
+	return 0;
+}
+
+static int put_dns(struct sk_buff *skb, const struct sbxfw_dns_options *dns)
+{
+	struct nlattr *nest;
+
+	if (!dns->min_ttl && !dns->max_ttl && !dns->max_learned &&
+	    !dns->allow_rebinding)
+		return 0;
+	nest = nla_nest_start(skb, SBXFW_POLICY_A_DNS);
+	if (!nest ||
+	    (dns->min_ttl &&
+	     nla_put_u32(skb, SBXFW_DNS_A_MIN_TTL, dns->min_ttl)) ||
+	    (dns->max_ttl &&
+	     nla_put_u32(skb, SBXFW_DNS_A_MAX_TTL, dns->max_ttl)) ||
+	    (dns->max_learned &&
+	     nla_put_u32(skb, SBXFW_DNS_A_MAX_LEARNED, dns->max_learned)) ||
+	    (dns->allow_rebinding &&
+	     nla_put_flag(skb, SBXFW_DNS_A_ALLOW_REBINDING)))
+		return -EMSGSIZE;
+	nla_nest_end(skb, nest);
+	return 0;
+}
+
 static int parse_policy(struct sbxfw_upload *up, const struct nlattr *nest,
 			bool cont, struct netlink_ext_ack *extack)
 {
@@ -290,9 +344,9 @@ static int parse_policy(struct sbxfw_upload *up, const struct nlattr *nest,
 		return err;
 
 	if (cont && (tb[SBXFW_POLICY_A_MODE] || tb[SBXFW_POLICY_A_DEFAULT] ||
-		     tb[SBXFW_POLICY_A_INSIDE_DEV])) {
+		     tb[SBXFW_POLICY_A_INSIDE_DEV] || tb[SBXFW_POLICY_A_DNS])) {
 		NL_SET_ERR_MSG(extack,
-			       "a continuation part cannot change mode, default or inside devices");
+			       "a continuation part cannot change mode, default, inside devices or dns options");
 		return -EINVAL;
 	}
 	if (!cont) {
@@ -314,6 +368,9 @@ static int parse_policy(struct sbxfw_upload *up, const struct nlattr *nest,
 			return -E2BIG;
 		}
 		err = parse_inside(spec, nest, extack);
+		if (err)
+			return err;
+		err = parse_dns(&spec->dns, tb[SBXFW_POLICY_A_DNS], extack);
 		if (err)
 			return err;
 		if (nrules) {
@@ -506,13 +563,8 @@ static struct get_cursor *get_cursor(struct netlink_callback *cb)
 int sbxfw_nl_policy_get_start(struct netlink_callback *cb)
 {
 	struct get_cursor *cur = get_cursor(cb);
-	struct net *net;
-	int err;
+	struct net *net = sbxfw_nl_dump_target(cb);
 
-	err = sbxfw_nl_dump_permitted(cb);
-	if (err)
-		return err;
-	net = sbxfw_nl_target(sbxfw_dump_attrs(cb), cb->extack);
 	if (IS_ERR(net))
 		return PTR_ERR(net);
 	memset(cur, 0, sizeof(*cur));
@@ -681,7 +733,7 @@ int sbxfw_nl_policy_get_dump(struct sk_buff *skb, struct netlink_callback *cb)
 			    nla_put_u8(skb, SBXFW_POLICY_A_MODE, spec->mode) ||
 			    nla_put_u8(skb, SBXFW_POLICY_A_DEFAULT,
 				       spec->default_action) ||
-			    put_inside(skb, spec))
+			    put_inside(skb, spec) || put_dns(skb, &spec->dns))
 				goto full;
 			nla_nest_end(skb, policy);
 			cur->header_done = true;
@@ -717,12 +769,14 @@ static int put_summary(struct sk_buff *skb, struct net *net,
 		       const struct sbxfw_active *active)
 {
 	const struct sbxfw_policy_spec *spec = &active->policy->spec;
+	const struct sbxfw_learned *learned;
 	const struct sbxfw_flows *flows;
 	struct nlattr *policy;
 	u32 n4, n6, nd;
 
 	policy_counts(spec, &n4, &n6, &nd);
 	flows = rcu_dereference(sbxfw_pernet(net)->flows);
+	learned = rcu_dereference(sbxfw_pernet(net)->learned);
 	if (nla_put_u64_64bit(skb, SBXFW_A_NETNS_ID, net->ns.inum,
 			      SBXFW_A_PAD) ||
 	    nla_put_u64_64bit(skb, SBXFW_A_GENERATION, active->generation,
@@ -738,7 +792,12 @@ static int put_summary(struct sk_buff *skb, struct net *net,
 	    nla_put_u32(skb, SBXFW_POLICY_A_N_DOMAINS, nd) ||
 	    nla_put_u32(skb, SBXFW_POLICY_A_N_FLOWS, sbxfw_flows_count(flows)) ||
 	    nla_put_u64_64bit(skb, SBXFW_POLICY_A_FLOWS_REFUSED,
-			      sbxfw_flows_refused(flows), SBXFW_POLICY_A_PAD))
+			      sbxfw_flows_refused(flows), SBXFW_POLICY_A_PAD) ||
+	    nla_put_u32(skb, SBXFW_POLICY_A_N_LEARNED,
+			sbxfw_learned_count(learned)) ||
+	    nla_put_u64_64bit(skb, SBXFW_POLICY_A_LEARNED_EVICTED,
+			      sbxfw_learned_evicted(learned),
+			      SBXFW_POLICY_A_PAD))
 		return -EMSGSIZE;
 	nla_nest_end(skb, policy);
 	return 0;

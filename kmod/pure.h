@@ -88,4 +88,19 @@ static inline u32 get_unaligned_be32(const void *p)
 
 #endif /* __KERNEL__ */
 
+#define SBXFW_FNV1A_SEED	2166136261U
+
+/*
+ * FNV-1a, for hash tables built from the policy (whose contents the
+ * sandbox does not choose) and for tags compared in full anyway.
+ */
+static inline u32 sbxfw_fnv1a(u32 hash, const void *data, size_t len)
+{
+	const u8 *b = data;
+
+	while (len--)
+		hash = (hash ^ *b++) * 16777619U;
+	return hash;
+}
+
 #endif /* _SBXFW_PURE_H */

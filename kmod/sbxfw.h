@@ -13,6 +13,7 @@
 #include <net/netns/generic.h>
 
 #include "flow.h"
+#include "learned.h"
 #include "policy.h"
 
 /*
@@ -35,6 +36,7 @@ struct sbxfw_net {
 	bool hooked;			/* netfilter hooks registered here */
 	/* Set while the hooks are registered; freed a grace period after. */
 	struct sbxfw_flows __rcu *flows;
+	struct sbxfw_learned __rcu *learned;
 };
 
 extern unsigned int sbxfw_net_id;

@@ -243,6 +243,22 @@ static int check_inside(const struct sbxfw_policy_spec *spec, const char **why)
 	return 0;
 }
 
+static int check_dns(const struct sbxfw_dns_options *dns, const char **why)
+{
+	u32 min_ttl = dns->min_ttl ?: SBXFW_DNS_MIN_TTL_DEFAULT;
+
+	if (dns->min_ttl > 24 * 60 * 60)
+		return bad(why, "dns min_ttl is at most 86400 seconds", -EINVAL);
+	if (dns->max_ttl > SBXFW_DNS_TTL_LIMIT)
+		return bad(why, "dns max_ttl is at most 604800 seconds", -EINVAL);
+	if (dns->max_ttl && dns->max_ttl < min_ttl)
+		return bad(why, "dns max_ttl is below min_ttl (60 unless set)",
+			   -EINVAL);
+	if (dns->max_learned > SBXFW_DNS_MAX_LEARNED_LIMIT)
+		return bad(why, "dns max_learned is at most 65536", -E2BIG);
+	return 0;
+}
+
 int sbxfw_spec_check(const struct sbxfw_policy_spec *spec, const char **why,
 		     int *bad_rule)
 {
@@ -264,6 +280,9 @@ int sbxfw_spec_check(const struct sbxfw_policy_spec *spec, const char **why,
 	if (spec->nrules && !spec->rules)
 		return bad(why, "the policy's rules are missing", -EINVAL);
 	err = check_inside(spec, why);
+	if (err)
+		return err;
+	err = check_dns(&spec->dns, why);
 	if (err)
 		return err;
 

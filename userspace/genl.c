@@ -193,7 +193,7 @@ const char *sbxfw_conn_extack(const struct sbxfw_conn *conn)
 	return conn->extack[0] ? conn->extack : NULL;
 }
 
-struct nl_msg *sbxfw_msg_new(struct sbxfw_conn *conn, uint8_t cmd, int flags)
+struct nl_msg *sbxfw_msg_new_id(int family, uint8_t cmd, int flags)
 {
 	struct nl_msg *msg;
 
@@ -201,13 +201,18 @@ struct nl_msg *sbxfw_msg_new(struct sbxfw_conn *conn, uint8_t cmd, int flags)
 	if (!msg)
 		return NULL;
 
-	if (!genlmsg_put(msg, NL_AUTO_PORT, NL_AUTO_SEQ, conn->family, 0,
+	if (!genlmsg_put(msg, NL_AUTO_PORT, NL_AUTO_SEQ, family, 0,
 			 flags | NLM_F_REQUEST | NLM_F_ACK, cmd,
 			 SBXFW_GENL_VERSION)) {
 		nlmsg_free(msg);
 		return NULL;
 	}
 	return msg;
+}
+
+struct nl_msg *sbxfw_msg_new(struct sbxfw_conn *conn, uint8_t cmd, int flags)
+{
+	return sbxfw_msg_new_id(conn->family, cmd, flags);
 }
 
 int sbxfw_nlmsgerr_parse(struct nlmsghdr *nlh, char *extack, size_t len)

@@ -60,6 +60,9 @@ const char *sbxfw_conn_extack(const struct sbxfw_conn *conn);
  */
 struct nl_msg *sbxfw_msg_new(struct sbxfw_conn *conn, uint8_t cmd, int flags);
 
+/* Same for the generic netlink id @family, without a connection. */
+struct nl_msg *sbxfw_msg_new_id(int family, uint8_t cmd, int flags);
+
 /*
  * Called once per reply message. Returns 0, or a negative errno that
  * sbxfw_request() returns once the rest of the answer has been read.
@@ -251,6 +254,9 @@ int sbxfw_netns_open(const char *path, struct sbxfw_netns *ns);
 /* Closes what sbxfw_netns_open() opened; nothing for a pid. */
 void sbxfw_netns_close(struct sbxfw_netns *ns);
 
+/* Adds SBXFW_A_NETNS_FD or SBXFW_A_NETNS_PID to a request; 0 or -ENOMEM. */
+int sbxfw_netns_put(struct nl_msg *msg, const struct sbxfw_netns *ns);
+
 /* A message of a POLICY_SET transaction reaches at most this size. */
 #define SBXFW_SET_PART_MAX (60 * 1024)
 
@@ -313,6 +319,8 @@ struct sbxfw_policy_info {
 	uint32_t domains;
 	uint32_t flows; /* in the netns's flow table now */
 	uint64_t flows_refused; /* flows a full table could not record */
+	uint32_t learned; /* learned entries the netns holds now */
+	uint64_t learned_evicted; /* live ones a full table removed */
 };
 
 /* 0, or -EBADMSG and *@why. */
@@ -341,5 +349,56 @@ int sbxfw_policy_delete(struct sbxfw_conn *conn, const struct sbxfw_netns *ns,
 /* *@infos is the caller's to free(). */
 int sbxfw_policy_list(struct sbxfw_conn *conn, struct sbxfw_policy_info **infos,
 		      size_t *n, const char **why);
+
+/*
+ * learned_nl.c: the learned entries of a netns, what the DNS answers to
+ * its queries taught the module, over generic netlink.
+ */
+
+/* Longest name of a learned entry, NUL included: a DNS name's 253 bytes. */
+#define SBXFW_LEARNED_NAME_MAX 254
+/*
+ * Most entries a LEARNED_GET dump may hold; a dump with more is refused.
+ * Four times what the module keeps per netns (SBXFW_LEARNED_MAX).
+ */
+#define SBXFW_LEARNED_ENTRIES_MAX 65536
+
+/* One learned entry: an address a DNS answer gave for a name. */
+struct sbxfw_learned_entry {
+	int family; /* AF_INET or AF_INET6 */
+	uint8_t addr[16]; /* network order; AF_INET uses the first 4 bytes */
+	char name[SBXFW_LEARNED_NAME_MAX]; /* printable ASCII, no spaces */
+	uint32_t expires; /* seconds until the entry may be forgotten */
+};
+
+/*
+ * Reads one message of a LEARNED_GET dump: its SBXFW_A_LEARNED must hold
+ * an SBXFW_LEARNED_A_ADDR of 4 or 16 bytes, an SBXFW_LEARNED_A_NAME (a
+ * NUL-terminated string of 1 to 253 printable characters without spaces)
+ * and an SBXFW_LEARNED_A_EXPIRES of 4 bytes, each once; attributes this
+ * tool does not know are skipped. 0, or -EBADMSG and *@why.
+ */
+int sbxfw_learned_entry_parse(struct nlmsghdr *nlh,
+			      struct sbxfw_learned_entry *e, const char **why);
+
+/*
+ * The request of @cmd, SBXFW_CMD_LEARNED_GET (a dump) or
+ * SBXFW_CMD_LEARNED_FLUSH, about @ns, for the family @family; NULL when
+ * out of memory.
+ */
+struct nl_msg *sbxfw_learned_msg(int family, uint8_t cmd,
+				 const struct sbxfw_netns *ns);
+
+/*
+ * The commands. Errors as for sbxfw_request() (-ENOENT: the netns has no
+ * policy); *@why (if @why is not NULL) is set when the module's answer
+ * was at fault (-EBADMSG, or -E2BIG for more than
+ * SBXFW_LEARNED_ENTRIES_MAX entries), NULL otherwise. *@entries, in the
+ * module's order, is the caller's to free().
+ */
+int sbxfw_learned_get(struct sbxfw_conn *conn, const struct sbxfw_netns *ns,
+		      struct sbxfw_learned_entry **entries, size_t *n,
+		      const char **why);
+int sbxfw_learned_flush(struct sbxfw_conn *conn, const struct sbxfw_netns *ns);
 
 #endif /* SBXFW_LIBSBXFW_H */

@@ -120,9 +120,6 @@ static const struct {
 	  "so it cannot inject or strip headers; list the domains in "
 	  "allow_domains" },
 	{ "tls", "not supported: sbxfw does not intercept TLS" },
-	{ "dnsRebindProtection",
-	  "not supported: sbxfw does not filter DNS answers by address; deny "
-	  "the \"private\" destination with a rule instead" },
 	{ "maxConnections",
 	  "not supported: sbxfw does not limit the number of connections" },
 };
@@ -938,6 +935,88 @@ static int parse_inside(struct parser *p, json_t *v)
 	return 0;
 }
 
+/* A number of "dns": an integer in 1..@max (0 is refused: leave it out). */
+static int parse_dns_number(struct parser *p, const char *path, const json_t *v,
+			    json_int_t max, const char *unit, uint32_t dflt,
+			    uint32_t *value)
+{
+	json_int_t n;
+
+	if (!json_is_integer(v))
+		return type_error(p, path, v, "an integer");
+	n = json_integer_value(v);
+	if (n == 0)
+		return failf(p,
+			     "%s: 0 is not between 1 and %" JSON_INTEGER_FORMAT
+			     "%s; leave the key out for the default, %" PRIu32,
+			     path, max, unit, dflt);
+	if (n < 1 || n > max)
+		return failf(p,
+			     "%s: %" JSON_INTEGER_FORMAT
+			     " is not between 1 and %" JSON_INTEGER_FORMAT "%s",
+			     path, n, max, unit);
+	*value = n;
+	return 0;
+}
+
+/*
+ * "dns": how domain patterns are enforced through DNS, into the stage 2
+ * spec. What is left out keeps its default (0 or false in the spec).
+ */
+static int parse_dns(struct parser *p, json_t *v)
+{
+	struct sbxfw_dns_options *dns = &p->rules.dns;
+	uint32_t min_ttl;
+	char path[PATH_LEN];
+	const char *key;
+	json_t *e;
+	int err;
+
+	if (!json_is_object(v))
+		return type_error(p, "dns", v, "an object");
+	json_object_foreach(v, key, e) {
+		path_key(path, "dns", key);
+		if (!strcmp(key, "min_ttl")) {
+			err = parse_dns_number(p, path, e, 24 * 60 * 60,
+					       " seconds",
+					       SBXFW_DNS_MIN_TTL_DEFAULT,
+					       &dns->min_ttl);
+		} else if (!strcmp(key, "max_ttl")) {
+			err = parse_dns_number(p, path, e, SBXFW_DNS_TTL_LIMIT,
+					       " seconds",
+					       SBXFW_DNS_MAX_TTL_DEFAULT,
+					       &dns->max_ttl);
+		} else if (!strcmp(key, "max_learned")) {
+			err = parse_dns_number(p, path, e,
+					       SBXFW_DNS_MAX_LEARNED_LIMIT, "",
+					       SBXFW_DNS_MAX_LEARNED_DEFAULT,
+					       &dns->max_learned);
+		} else if (!strcmp(key, "rebinding_protection")) {
+			if (!json_is_boolean(e))
+				return type_error(p, path, e, "a boolean");
+			dns->allow_rebinding = json_is_false(e);
+			err = 0;
+		} else {
+			err = failf(p,
+				    "%s: unknown key; dns takes min_ttl, "
+				    "max_ttl, max_learned and "
+				    "rebinding_protection",
+				    path);
+		}
+		if (err)
+			return err;
+	}
+
+	min_ttl = dns->min_ttl ? dns->min_ttl : SBXFW_DNS_MIN_TTL_DEFAULT;
+	if (dns->max_ttl && dns->max_ttl < min_ttl)
+		return failf(p,
+			     "dns.max_ttl: %" PRIu32
+			     " is below min_ttl (%" PRIu32 "%s)",
+			     dns->max_ttl, min_ttl,
+			     dns->min_ttl ? "" : ", its default");
+	return 0;
+}
+
 static int parse_top(struct parser *p, json_t *root)
 {
 	const struct list_def *def;
@@ -962,6 +1041,14 @@ static int parse_top(struct parser *p, json_t *root)
 			err = parse_rules(p, v);
 		} else if (!strcmp(key, "inside_devices")) {
 			err = parse_inside(p, v);
+		} else if (!strcmp(key, "dns")) {
+			err = parse_dns(p, v);
+		} else if (!strcmp(key, "dnsRebindProtection")) {
+			/* microsandbox's name for dns.rebinding_protection */
+			if (!json_is_boolean(v))
+				return type_error(p, key, v, "a boolean");
+			p->rules.dns.allow_rebinding = json_is_false(v);
+			err = 0;
 		} else if (!strcmp(key, "egress")) {
 			err = parse_egress(p, v);
 		} else if ((def = find_list(key,
@@ -1101,6 +1188,7 @@ static int compile(struct parser *p, struct sbxfw_policy_spec *spec)
 	spec->nrules += p->rules.nrules;
 	spec->inside = p->rules.inside;
 	spec->ninside = p->rules.ninside;
+	spec->dns = p->rules.dns;
 	free(p->rules.rules);
 	memset(&p->rules, 0, sizeof(p->rules));
 	if (allow)
@@ -1338,8 +1426,30 @@ err:
 	return NULL;
 }
 
+/* The members of @dns not at their default, or NULL when out of memory. */
+static json_t *dns_json(const struct sbxfw_dns_options *dns)
+{
+	json_t *obj = json_object();
+
+	if (!obj ||
+	    (dns->min_ttl &&
+	     json_object_set_new(obj, "min_ttl", json_integer(dns->min_ttl))) ||
+	    (dns->max_ttl &&
+	     json_object_set_new(obj, "max_ttl", json_integer(dns->max_ttl))) ||
+	    (dns->max_learned &&
+	     json_object_set_new(obj, "max_learned",
+				 json_integer(dns->max_learned))) ||
+	    (dns->allow_rebinding &&
+	     json_object_set_new(obj, "rebinding_protection", json_false()))) {
+		json_decref(obj);
+		return NULL;
+	}
+	return obj;
+}
+
 int sbxfw_policy_to_json(const struct sbxfw_policy_spec *spec, json_t **out)
 {
+	const struct sbxfw_dns_options *dns = &spec->dns;
 	json_t *root, *rules, *inside;
 	const char *why;
 	int bad_rule;
@@ -1368,6 +1478,10 @@ int sbxfw_policy_to_json(const struct sbxfw_policy_spec *spec, json_t **out)
 						  json_string(spec->inside[i])))
 				goto err;
 	}
+	if ((dns->min_ttl || dns->max_ttl || dns->max_learned ||
+	     dns->allow_rebinding) &&
+	    json_object_set_new(root, "dns", dns_json(dns)))
+		goto err;
 	if (spec->nrules) {
 		rules = json_array();
 		if (json_object_set_new(root, "rules", rules))

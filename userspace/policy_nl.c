@@ -7,7 +7,8 @@
  * A policy can hold a million CIDRs, far more than one netlink message (and
  * than one attribute, whose length is 16 bits), so SET goes in parts of at
  * most SBXFW_SET_PART_MAX bytes. The first part carries the mode, the
- * default and every rule's own fields (index, action, direction,
+ * default, the inside devices, the dns options (when any is not at its
+ * default) and every rule's own fields (index, action, direction,
  * protocols, presets, ports) with as many CIDRs and domains as fit after
  * room is kept for the later rules' fields; then continuation parts carry
  * only { SBXFW_RULE_A_INDEX, more CIDRs and domains }, rule after rule.
@@ -120,6 +121,29 @@ static size_t rule_fields_size(const struct sbxfw_rule_spec *r)
 	return n;
 }
 
+/* SBXFW_POLICY_A_DNS with the members not at their default, if any. */
+static int put_dns(struct nl_msg *msg, const struct sbxfw_dns_options *dns)
+{
+	struct nlattr *nest;
+
+	if (!dns->min_ttl && !dns->max_ttl && !dns->max_learned &&
+	    !dns->allow_rebinding)
+		return 0;
+	nest = nla_nest_start(msg, SBXFW_POLICY_A_DNS | NLA_F_NESTED);
+	if (!nest ||
+	    (dns->min_ttl &&
+	     nla_put_u32(msg, SBXFW_DNS_A_MIN_TTL, dns->min_ttl)) ||
+	    (dns->max_ttl &&
+	     nla_put_u32(msg, SBXFW_DNS_A_MAX_TTL, dns->max_ttl)) ||
+	    (dns->max_learned &&
+	     nla_put_u32(msg, SBXFW_DNS_A_MAX_LEARNED, dns->max_learned)) ||
+	    (dns->allow_rebinding &&
+	     nla_put_flag(msg, SBXFW_DNS_A_ALLOW_REBINDING)))
+		return -ENOMEM;
+	nla_nest_end(msg, nest);
+	return 0;
+}
+
 static int part_begin(struct encoder *e, bool first)
 {
 	const struct sbxfw_policy_spec *spec = e->spec;
@@ -166,7 +190,7 @@ static int part_begin(struct encoder *e, bool first)
 		if (nla_put_string(msg, SBXFW_POLICY_A_INSIDE_DEV,
 				   spec->inside[i]))
 			return -ENOMEM;
-	return 0;
+	return first ? put_dns(msg, &spec->dns) : 0;
 }
 
 static int part_end(struct encoder *e)
@@ -626,8 +650,64 @@ static bool get_ifname(const struct nlattr *a)
 	       strlen(name) == (size_t)len - 1;
 }
 
+/*
+ * SBXFW_POLICY_A_DNS: each member once, of its size, within the range the
+ * module accepts (it sends only members not at their default, so never a
+ * 0); members this tool does not know are skipped.
+ */
+static int decode_dns(struct sbxfw_policy_decoder *d, struct nlattr *nest)
+{
+	struct sbxfw_dns_options *dns = &d->spec->dns;
+	bool seen[SBXFW_DNS_A_MAX + 1] = { false };
+	uint32_t *value, max;
+	struct nlattr *a;
+	int rem, type;
+
+	if (!sbxfw_nest_ok(nest))
+		return bad_msg(d, "the dns options are not a nest of "
+				  "attributes");
+	nla_for_each_nested(a, nest, rem) {
+		type = nla_type(a);
+		switch (type) {
+		case SBXFW_DNS_A_MIN_TTL:
+			value = &dns->min_ttl;
+			max = 24 * 60 * 60;
+			break;
+		case SBXFW_DNS_A_MAX_TTL:
+			value = &dns->max_ttl;
+			max = SBXFW_DNS_TTL_LIMIT;
+			break;
+		case SBXFW_DNS_A_MAX_LEARNED:
+			value = &dns->max_learned;
+			max = SBXFW_DNS_MAX_LEARNED_LIMIT;
+			break;
+		case SBXFW_DNS_A_ALLOW_REBINDING:
+			value = NULL;
+			max = 0;
+			break;
+		default:
+			continue;
+		}
+		if (seen[type])
+			return bad_msg(d, "a dns option is repeated");
+		seen[type] = true;
+		if (!value) {
+			if (nla_len(a))
+				return bad_msg(d, "a dns option has the wrong "
+						  "size");
+			dns->allow_rebinding = true;
+		} else if (!get_u32(a, value)) {
+			return bad_msg(d, "a dns option has the wrong size");
+		} else if (*value < 1 || *value > max) {
+			return bad_msg(d, "a dns option is out of range");
+		}
+	}
+	return 0;
+}
+
 static int decode_policy(struct sbxfw_policy_decoder *d, struct nlattr *nest)
 {
+	bool has_dns = false;
 	struct nlattr *a;
 	uint8_t v;
 	int rem, err;
@@ -663,6 +743,19 @@ static int decode_policy(struct sbxfw_policy_decoder *d, struct nlattr *nest)
 				return bad_msg(d, "an inside device is not a "
 						  "NUL-terminated name of at "
 						  "most 15 bytes");
+			break;
+		case SBXFW_POLICY_A_DNS:
+			/* First part only, as the module sends them. */
+			if (d->messages != 1)
+				return bad_msg(d, "the dns options come after "
+						  "the first message");
+			if (has_dns)
+				return bad_msg(d, "the dns options are "
+						  "repeated");
+			has_dns = true;
+			err = decode_dns(d, a);
+			if (err)
+				return err;
 			break;
 		case SBXFW_POLICY_A_RULE:
 			if (!d->has_mode)
@@ -799,6 +892,14 @@ int sbxfw_policy_info_parse(struct nlmsghdr *nlh,
 			if (!get_u64(a, &info->flows_refused))
 				return -EBADMSG;
 			break;
+		case SBXFW_POLICY_A_N_LEARNED:
+			count = &info->learned;
+			break;
+		case SBXFW_POLICY_A_LEARNED_EVICTED:
+			*why = "a count has the wrong size";
+			if (!get_u64(a, &info->learned_evicted))
+				return -EBADMSG;
+			break;
 		}
 		*why = "a count has the wrong size";
 		if (count && !get_u32(a, count))
@@ -811,7 +912,7 @@ int sbxfw_policy_info_parse(struct nlmsghdr *nlh,
 	return 0;
 }
 
-static int put_netns(struct nl_msg *msg, const struct sbxfw_netns *ns)
+int sbxfw_netns_put(struct nl_msg *msg, const struct sbxfw_netns *ns)
 {
 	int type = ns->by_pid ? SBXFW_A_NETNS_PID : SBXFW_A_NETNS_FD;
 
@@ -894,7 +995,7 @@ int sbxfw_policy_get(struct sbxfw_conn *conn, const struct sbxfw_netns *ns,
 	msg = sbxfw_msg_new(conn, SBXFW_CMD_POLICY_GET, NLM_F_DUMP);
 	if (!msg)
 		return -ENOMEM;
-	err = put_netns(msg, ns);
+	err = sbxfw_netns_put(msg, ns);
 	if (!err)
 		err = sbxfw_request(conn, msg, on_get_reply, &d);
 	nlmsg_free(msg);
@@ -920,7 +1021,7 @@ int sbxfw_policy_delete(struct sbxfw_conn *conn, const struct sbxfw_netns *ns,
 	msg = sbxfw_msg_new(conn, SBXFW_CMD_POLICY_DEL, 0);
 	if (!msg)
 		return -ENOMEM;
-	err = put_netns(msg, ns);
+	err = sbxfw_netns_put(msg, ns);
 	if (!err && expect && nla_put_u64(msg, SBXFW_A_GENERATION, *expect))
 		err = -ENOMEM;
 	if (!err)

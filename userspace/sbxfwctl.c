@@ -3,11 +3,13 @@
  * sbxfwctl: global options, the command table, one function per command,
  * and the wording of errors shown to the operator.
  */
+#include <arpa/inet.h>
 #include <errno.h>
 #include <inttypes.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 
 #include <linux/sbxfw.h>
 
@@ -26,6 +28,7 @@ struct cmd {
 
 static int cmd_version(struct sbxfwctl *ctl, int argc, char **argv);
 static int cmd_policy(struct sbxfwctl *ctl, int argc, char **argv);
+static int cmd_learned(struct sbxfwctl *ctl, int argc, char **argv);
 static int cmd_help(struct sbxfwctl *ctl, int argc, char **argv);
 
 static const struct cmd cmds[] = {
@@ -33,6 +36,8 @@ static const struct cmd cmds[] = {
 	  cmd_version },
 	{ "policy", "set, get, delete, list or check network policies",
 	  cmd_policy },
+	{ "learned", "show or flush the addresses a netns learned from DNS",
+	  cmd_learned },
 	{ "help", "show this help", cmd_help },
 };
 
@@ -45,6 +50,8 @@ const struct sbxfwctl_ops sbxfwctl_netlink_ops = {
 	.policy_get = sbxfw_policy_get,
 	.policy_delete = sbxfw_policy_delete,
 	.policy_list = sbxfw_policy_list,
+	.learned_get = sbxfw_learned_get,
+	.learned_flush = sbxfw_learned_flush,
 };
 
 static void usage(FILE *f)
@@ -69,7 +76,12 @@ static void usage(FILE *f)
 	      "  policy get NETNS\n"
 	      "  policy delete [--expect-generation N] NETNS\n"
 	      "  policy list\n"
-	      "  policy check [--print] FILE|-\n",
+	      "  policy check [--print] FILE|-\n"
+	      "\n"
+	      "learned commands (addresses learned from DNS answers; NETNS as "
+	      "above):\n"
+	      "  learned show NETNS\n"
+	      "  learned flush NETNS\n",
 	      f);
 }
 
@@ -585,9 +597,11 @@ static int print_list(struct sbxfwctl *ctl,
 
 	if (!ctl->json)
 		fprintf(ctl->out,
-			"%-12s  %10s  %-9s  %-7s  %5s  %7s  %7s  %7s  %6s  %7s\n",
+			"%-12s  %10s  %-9s  %-7s  %5s  %7s  %7s  %7s  %6s  %7s  "
+			"%7s  %7s\n",
 			"NETNS", "GENERATION", "MODE", "DEFAULT", "RULES",
-			"CIDRS4", "CIDRS6", "DOMAINS", "FLOWS", "REFUSED");
+			"CIDRS4", "CIDRS6", "DOMAINS", "FLOWS", "REFUSED",
+			"LEARNED", "EVICTED");
 	array = json_array();
 	if (!array)
 		return -ENOMEM;
@@ -604,13 +618,15 @@ static int print_list(struct sbxfwctl *ctl,
 				"%-12" PRIu64 "  %10" PRIu64
 				"  %-9s  %-7s  %5" PRIu32 "  %7" PRIu32
 				"  %7" PRIu32 "  %7" PRIu32 "  %6" PRIu32
-				"  %7" PRIu64 "\n",
+				"  %7" PRIu64 "  %7" PRIu32 "  %7" PRIu64 "\n",
 				p->netns_id, p->generation, m, d, p->rules,
 				p->cidrs4, p->cidrs6, p->domains, p->flows,
-				p->flows_refused);
+				p->flows_refused, p->learned,
+				p->learned_evicted);
 			continue;
 		}
-		line = json_pack("{s:I,s:I,s:s,s:s,s:I,s:I,s:I,s:I,s:I,s:I}",
+		line = json_pack("{s:I,s:I,s:s,s:s,s:I,s:I,s:I,s:I,s:I,s:I,s:I,"
+				 "s:I}",
 				 "netns", (json_int_t)p->netns_id, "generation",
 				 (json_int_t)p->generation, "mode", m,
 				 "default", d, "rules", (json_int_t)p->rules,
@@ -618,7 +634,9 @@ static int print_list(struct sbxfwctl *ctl,
 				 (json_int_t)p->cidrs6, "domains",
 				 (json_int_t)p->domains, "flows",
 				 (json_int_t)p->flows, "flows_refused",
-				 (json_int_t)p->flows_refused);
+				 (json_int_t)p->flows_refused, "learned",
+				 (json_int_t)p->learned, "learned_evicted",
+				 (json_int_t)p->learned_evicted);
 		if (json_array_append_new(array, line)) {
 			err = -ENOMEM;
 			break;
@@ -732,17 +750,198 @@ static const struct cmd policy_cmds[] = {
 	{ "check", NULL, policy_check },
 };
 
-static int cmd_policy(struct sbxfwctl *ctl, int argc, char **argv)
+/* Runs the subcommand argv[1] of @group, one of @cmds. */
+static int run_subcommand(struct sbxfwctl *ctl, const char *group,
+			  const struct cmd *cmds, size_t ncmds, int argc,
+			  char **argv)
 {
 	size_t i;
 
 	if (argc < 2)
-		return usage_error(ctl, "policy: no subcommand given");
-	for (i = 0; i < ARRAY_SIZE(policy_cmds); i++) {
-		if (!strcmp(argv[1], policy_cmds[i].name))
-			return policy_cmds[i].run(ctl, argc - 1, argv + 1);
+		return usage_error(ctl, "%s: no subcommand given", group);
+	for (i = 0; i < ncmds; i++) {
+		if (!strcmp(argv[1], cmds[i].name))
+			return cmds[i].run(ctl, argc - 1, argv + 1);
 	}
-	return usage_error(ctl, "policy: unknown subcommand '%s'", argv[1]);
+	return usage_error(ctl, "%s: unknown subcommand '%s'", group, argv[1]);
+}
+
+static int cmd_policy(struct sbxfwctl *ctl, int argc, char **argv)
+{
+	return run_subcommand(ctl, "policy", policy_cmds,
+			      ARRAY_SIZE(policy_cmds), argc, argv);
+}
+
+/*
+ * A failed learned command: the module's reply at fault, a module older
+ * than the "dns" feature, or the kernel's errno and extack.
+ */
+static int fail_learned(struct sbxfwctl *ctl, const char *cmd, int err,
+			const char *why, struct sbxfw_conn *conn)
+{
+	if (why)
+		return fail_bad_reply(ctl, cmd, why);
+	if (err == -EOPNOTSUPP) {
+		fprintf(ctl->err,
+			PROG ": %s: the loaded sbxfw module does not learn "
+			     "from DNS (it lacks the \"dns\" feature)\n",
+			cmd);
+		return SBXFWCTL_EXIT_FAIL;
+	}
+	return fail(ctl, cmd, err, ctl->ops->extack(conn));
+}
+
+/* By name, then IPv4 before IPv6, then by address. */
+static int learned_cmp(const void *pa, const void *pb)
+{
+	const struct sbxfw_learned_entry *a = pa, *b = pb;
+	int c;
+
+	c = strcmp(a->name, b->name);
+	if (c)
+		return c;
+	if (a->family != b->family)
+		return a->family == AF_INET ? -1 : 1;
+	return memcmp(a->addr, b->addr, sizeof(a->addr));
+}
+
+static int learned_addr(const struct sbxfw_learned_entry *e, char *buf,
+			size_t len)
+{
+	return inet_ntop(e->family, e->addr, buf, len) ? 0 : -EINVAL;
+}
+
+static int max_int(int a, int b)
+{
+	return a > b ? a : b;
+}
+
+static int print_learned_text(struct sbxfwctl *ctl,
+			      const struct sbxfw_learned_entry *entries,
+			      size_t n)
+{
+	int waddr = strlen("ADDRESS"), wname = strlen("NAME");
+	int wexp = strlen("EXPIRES");
+	char addr[INET6_ADDRSTRLEN];
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		if (learned_addr(&entries[i], addr, sizeof(addr)))
+			return -EINVAL;
+		waddr = max_int(waddr, strlen(addr));
+		wname = max_int(wname, strlen(entries[i].name));
+		wexp = max_int(wexp, snprintf(NULL, 0, "%" PRIu32,
+					      entries[i].expires));
+	}
+	fprintf(ctl->out, "%-*s  %-*s  %*s\n", waddr, "ADDRESS", wname, "NAME",
+		wexp, "EXPIRES");
+	for (i = 0; i < n; i++) {
+		learned_addr(&entries[i], addr, sizeof(addr));
+		fprintf(ctl->out, "%-*s  %-*s  %*" PRIu32 "\n", waddr, addr,
+			wname, entries[i].name, wexp, entries[i].expires);
+	}
+	return 0;
+}
+
+static int print_learned_json(struct sbxfwctl *ctl,
+			      const struct sbxfw_learned_entry *entries,
+			      size_t n)
+{
+	char addr[INET6_ADDRSTRLEN];
+	json_t *array, *line;
+	size_t i;
+	int err = 0;
+
+	array = json_array();
+	if (!array)
+		return -ENOMEM;
+	for (i = 0; !err && i < n; i++) {
+		err = learned_addr(&entries[i], addr, sizeof(addr));
+		if (err)
+			break;
+		line = json_pack("{s:s,s:s,s:I}", "address", addr, "name",
+				 entries[i].name, "expires",
+				 (json_int_t)entries[i].expires);
+		if (json_array_append_new(array, line))
+			err = -ENOMEM;
+	}
+	if (!err) {
+		json_dumpf(array, ctl->out, JSON_COMPACT);
+		fputc('\n', ctl->out);
+	}
+	json_decref(array);
+	return err;
+}
+
+static int learned_show(struct sbxfwctl *ctl, int argc, char **argv)
+{
+	struct policy_args a = { .cmd = "learned show" };
+	struct sbxfw_learned_entry *entries = NULL;
+	struct sbxfw_conn *conn;
+	const char *why = NULL;
+	struct sbxfw_netns ns;
+	char path[4096];
+	size_t n = 0;
+	int ret, err;
+
+	ret = parse_policy_args(ctl, argc, argv, TAKES_NETNS, &a);
+	if (ret)
+		return ret;
+	ret = open_netns_conn(ctl, &a, &ns, path, sizeof(path), &conn);
+	if (ret)
+		return ret;
+
+	err = ctl->ops->learned_get(conn, &ns, &entries, &n, &why);
+	if (err == -ENOENT) {
+		/* 6.1 drops the extack of a dump that fails to start. */
+		fprintf(ctl->err, PROG ": %s: %s has no policy\n", a.cmd, path);
+		ret = SBXFWCTL_EXIT_FAIL;
+	} else if (err) {
+		ret = fail_learned(ctl, a.cmd, err, why, conn);
+	} else {
+		qsort(entries, n, sizeof(*entries), learned_cmp);
+		err = ctl->json ? print_learned_json(ctl, entries, n) :
+				  print_learned_text(ctl, entries, n);
+		ret = err ? fail(ctl, a.cmd, err, NULL) : SBXFWCTL_EXIT_OK;
+		free(entries);
+	}
+	ctl->ops->close(conn);
+	sbxfw_netns_close(&ns);
+	return ret;
+}
+
+static int learned_flush(struct sbxfwctl *ctl, int argc, char **argv)
+{
+	struct policy_args a = { .cmd = "learned flush" };
+	struct sbxfw_conn *conn;
+	struct sbxfw_netns ns;
+	char path[4096];
+	int ret, err;
+
+	ret = parse_policy_args(ctl, argc, argv, TAKES_NETNS, &a);
+	if (ret)
+		return ret;
+	ret = open_netns_conn(ctl, &a, &ns, path, sizeof(path), &conn);
+	if (ret)
+		return ret;
+
+	err = ctl->ops->learned_flush(conn, &ns);
+	ret = err ? fail_learned(ctl, a.cmd, err, NULL, conn) :
+		    SBXFWCTL_EXIT_OK;
+	ctl->ops->close(conn);
+	sbxfw_netns_close(&ns);
+	return ret;
+}
+
+static const struct cmd learned_cmds[] = {
+	{ "show", NULL, learned_show },
+	{ "flush", NULL, learned_flush },
+};
+
+static int cmd_learned(struct sbxfwctl *ctl, int argc, char **argv)
+{
+	return run_subcommand(ctl, "learned", learned_cmds,
+			      ARRAY_SIZE(learned_cmds), argc, argv);
 }
 
 static int cmd_help(struct sbxfwctl *ctl, int argc, char **argv)

@@ -38,6 +38,12 @@ struct sbxfwctl_ops {
 	int (*policy_list)(struct sbxfw_conn *conn,
 			   struct sbxfw_policy_info **infos, size_t *n,
 			   const char **why);
+	int (*learned_get)(struct sbxfw_conn *conn,
+			   const struct sbxfw_netns *ns,
+			   struct sbxfw_learned_entry **entries, size_t *n,
+			   const char **why);
+	int (*learned_flush)(struct sbxfw_conn *conn,
+			     const struct sbxfw_netns *ns);
 };
 
 /* Reads of a policy that raced with a change are tried this often. */

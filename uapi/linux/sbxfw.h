@@ -40,6 +40,9 @@
  * @SBXFW_CMD_POLICY_LIST: dump every netns that has a policy: its
  *	SBXFW_A_NETNS_ID, SBXFW_A_GENERATION and SBXFW_A_POLICY carrying only
  *	mode, default and the SBXFW_POLICY_A_N_* counts.
+ * @SBXFW_CMD_LEARNED_GET: dump the learned entries of one netns (what DNS
+ *	answers to its queries taught it), one SBXFW_A_LEARNED a message.
+ * @SBXFW_CMD_LEARNED_FLUSH: forget every learned entry of one netns.
  */
 enum sbxfw_cmd {
 	SBXFW_CMD_UNSPEC,
@@ -48,6 +51,8 @@ enum sbxfw_cmd {
 	SBXFW_CMD_POLICY_GET,
 	SBXFW_CMD_POLICY_DEL,
 	SBXFW_CMD_POLICY_LIST,
+	SBXFW_CMD_LEARNED_GET,
+	SBXFW_CMD_LEARNED_FLUSH,
 
 	__SBXFW_CMD_MAX,
 };
@@ -71,6 +76,7 @@ enum sbxfw_cmd {
  *	one with every published change and is never reused in that netns
  * @SBXFW_A_SET_FLAGS: u32, SBXFW_SET_F_* for POLICY_SET
  * @SBXFW_A_POLICY: nest of enum sbxfw_policy_attr
+ * @SBXFW_A_LEARNED: nest of enum sbxfw_learned_attr, in LEARNED_GET replies
  */
 enum sbxfw_attr {
 	SBXFW_A_UNSPEC,
@@ -84,6 +90,7 @@ enum sbxfw_attr {
 	SBXFW_A_GENERATION,
 	SBXFW_A_SET_FLAGS,
 	SBXFW_A_POLICY,
+	SBXFW_A_LEARNED,
 
 	__SBXFW_A_MAX,
 };
@@ -142,6 +149,13 @@ enum sbxfw_stat_attr {
  * @SBXFW_POLICY_A_FLOWS_REFUSED: u64, flows a full flow table (or a failed
  *	allocation) could not record since the netns's hooks came (POLICY_LIST)
  * @SBXFW_POLICY_A_PAD: padding for 64-bit attributes
+ * @SBXFW_POLICY_A_N_LEARNED: u32, learned entries the netns holds now
+ *	(POLICY_LIST)
+ * @SBXFW_POLICY_A_LEARNED_EVICTED: u64, live learned entries a full table
+ *	removed to make room (POLICY_LIST)
+ * @SBXFW_POLICY_A_DNS: nest of enum sbxfw_dns_attr, how domain patterns are
+ *	enforced through DNS; first part only; absent members take their
+ *	defaults
  * @SBXFW_POLICY_A_INSIDE_DEV: string, the name of a device of the netns
  *	behind which the sandbox lives (a microVM's tap); repeated, first
  *	part only. Forwarded traffic that goes out through one, having come
@@ -161,6 +175,9 @@ enum sbxfw_policy_attr {
 	SBXFW_POLICY_A_FLOWS_REFUSED,
 	SBXFW_POLICY_A_PAD,
 	SBXFW_POLICY_A_INSIDE_DEV,
+	SBXFW_POLICY_A_N_LEARNED,
+	SBXFW_POLICY_A_LEARNED_EVICTED,
+	SBXFW_POLICY_A_DNS,
 
 	__SBXFW_POLICY_A_MAX,
 };
@@ -203,6 +220,50 @@ enum sbxfw_rule_attr {
 };
 
 #define SBXFW_RULE_A_MAX (__SBXFW_RULE_A_MAX - 1)
+
+/**
+ * enum sbxfw_dns_attr - attributes inside SBXFW_POLICY_A_DNS
+ * @SBXFW_DNS_A_UNSPEC: unused
+ * @SBXFW_DNS_A_MIN_TTL: u32, seconds a learned entry lives at least,
+ *	whatever the answer's TTL (1..86400, default 60)
+ * @SBXFW_DNS_A_MAX_TTL: u32, seconds it lives at most (1..604800, at
+ *	least the minimum; default 86400)
+ * @SBXFW_DNS_A_MAX_LEARNED: u32, learned entries the netns holds at most
+ *	(1..65536, default 16384); the oldest go first
+ * @SBXFW_DNS_A_ALLOW_REBINDING: flag: learn answers that give a private,
+ *	loopback, link-local or metadata address for a name (by default they
+ *	are dropped unless an allow rule names the address)
+ */
+enum sbxfw_dns_attr {
+	SBXFW_DNS_A_UNSPEC,
+	SBXFW_DNS_A_MIN_TTL,
+	SBXFW_DNS_A_MAX_TTL,
+	SBXFW_DNS_A_MAX_LEARNED,
+	SBXFW_DNS_A_ALLOW_REBINDING,
+
+	__SBXFW_DNS_A_MAX,
+};
+
+#define SBXFW_DNS_A_MAX (__SBXFW_DNS_A_MAX - 1)
+
+/**
+ * enum sbxfw_learned_attr - attributes inside SBXFW_A_LEARNED
+ * @SBXFW_LEARNED_A_UNSPEC: unused
+ * @SBXFW_LEARNED_A_ADDR: binary, 4 or 16 bytes, network order: an address
+ *	a DNS answer gave
+ * @SBXFW_LEARNED_A_NAME: string, the name the sandbox asked for
+ * @SBXFW_LEARNED_A_EXPIRES: u32, seconds until the entry may be forgotten
+ */
+enum sbxfw_learned_attr {
+	SBXFW_LEARNED_A_UNSPEC,
+	SBXFW_LEARNED_A_ADDR,
+	SBXFW_LEARNED_A_NAME,
+	SBXFW_LEARNED_A_EXPIRES,
+
+	__SBXFW_LEARNED_A_MAX,
+};
+
+#define SBXFW_LEARNED_A_MAX (__SBXFW_LEARNED_A_MAX - 1)
 
 enum sbxfw_mode {
 	SBXFW_MODE_ALLOW_ALL,	/* everything passes; rules are not allowed */

@@ -26,7 +26,8 @@ int main(void)
 	all = calloc(n_version_tests + n_genl_tests + n_cli_tests +
 			     n_lpm_tests + n_spec_tests + n_policy_json_tests +
 			     n_policy_nl_tests + n_policy_cli_tests +
-			     n_policy_tests + n_genl_live_tests,
+			     n_policy_tests + n_dns_tests + n_domain_tests +
+			     n_learned_tests + n_genl_live_tests,
 		     sizeof(*all));
 	if (!all)
 		return 1;
@@ -39,7 +40,10 @@ int main(void)
 	n = append(all, n, policy_json_tests, n_policy_json_tests);
 	n = append(all, n, policy_nl_tests, n_policy_nl_tests);
 	n = append(all, n, policy_cli_tests, n_policy_cli_tests);
+	n = append(all, n, learned_tests, n_learned_tests);
 	n = append(all, n, policy_tests, n_policy_tests);
+	n = append(all, n, dns_tests, n_dns_tests);
+	n = append(all, n, domain_tests, n_domain_tests);
 	if (genl_live_usable(&why))
 		n = append(all, n, genl_live_tests, n_genl_live_tests);
 	else

@@ -449,6 +449,8 @@ static void set_infos(void)
 		.domains = 1,
 		.flows = 12,
 		.flows_refused = 3,
+		.learned = 5,
+		.learned_evicted = 5000000000ULL,
 	};
 	fake.infos[1] = (struct sbxfw_policy_info){
 		.netns_id = 4026532391ULL,
@@ -467,11 +469,14 @@ static void test_list(void **state)
 	assert_string_equal(
 		res.stdout_text,
 		"NETNS         GENERATION  MODE       DEFAULT  "
-		"RULES   CIDRS4   CIDRS6  DOMAINS   FLOWS  REFUSED\n"
+		"RULES   CIDRS4   CIDRS6  DOMAINS   FLOWS  REFUSED  "
+		"LEARNED  EVICTED\n"
 		"4026532290             4  custom     deny         "
-		"3        2        0        1      12        3\n"
+		"3        2        0        1      12        3        "
+		"5  5000000000\n"
 		"4026532391             1  allow-all  allow        "
-		"0        0        0        0       0        0\n");
+		"0        0        0        0       0        0        "
+		"0        0\n");
 	again(state);
 
 	set_infos();
@@ -482,11 +487,13 @@ static void test_list(void **state)
 			    "[{\"netns\":4026532290,\"generation\":4,\"mode\":"
 			    "\"custom\",\"default\":\"deny\",\"rules\":3,"
 			    "\"cidrs4\":2,\"cidrs6\":0,\"domains\":1,"
-			    "\"flows\":12,\"flows_refused\":3},"
+			    "\"flows\":12,\"flows_refused\":3,\"learned\":5,"
+			    "\"learned_evicted\":5000000000},"
 			    "{\"netns\":4026532391,\"generation\":1,\"mode\":"
 			    "\"7\",\"default\":\"allow\",\"rules\":0,"
 			    "\"cidrs4\":0,\"cidrs6\":0,\"domains\":0,"
-			    "\"flows\":0,\"flows_refused\":0}]\n");
+			    "\"flows\":0,\"flows_refused\":0,\"learned\":0,"
+			    "\"learned_evicted\":0}]\n");
 	again(state);
 
 	RUN("-j", "policy", "list");

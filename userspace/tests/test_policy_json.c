@@ -53,6 +53,10 @@ void assert_spec_equal(const struct sbxfw_policy_spec *a,
 	for (i = 0; i < a->ninside; i++)
 		assert_memory_equal(a->inside[i], b->inside[i],
 				    sizeof(*a->inside));
+	assert_int_equal(a->dns.min_ttl, b->dns.min_ttl);
+	assert_int_equal(a->dns.max_ttl, b->dns.max_ttl);
+	assert_int_equal(a->dns.max_learned, b->dns.max_learned);
+	assert_int_equal(a->dns.allow_rebinding, b->dns.allow_rebinding);
 	assert_int_equal(a->nrules, b->nrules);
 	for (i = 0; i < a->nrules; i++) {
 		const struct sbxfw_rule_spec *x = &a->rules[i];
@@ -213,6 +217,185 @@ static void test_inside_devices(void **state)
 	EINVAL_("{'mode':'deny-all','inside_devices':['tap0']}",
 		"inside_devices: only a custom policy names inside devices "
 		"(this one is deny-all)");
+}
+
+static void test_dns_options(void **state)
+{
+	struct sbxfw_policy_spec spec;
+
+	(void)state;
+	/* Each member alone, printed after inside_devices, before rules. */
+	assert_compiles("{'mode':'custom','dns':{'min_ttl':30}}",
+			"{'mode':'custom','default':'deny','dns':{'min_ttl':"
+			"30}}");
+	assert_compiles("{'mode':'custom','dns':{'max_ttl':3600}}",
+			"{'mode':'custom','default':'deny','dns':{'max_ttl':"
+			"3600}}");
+	assert_compiles("{'mode':'custom','dns':{'max_learned':1024}}",
+			"{'mode':'custom','default':'deny','dns':{"
+			"'max_learned':1024}}");
+	assert_compiles("{'mode':'custom','dns':{'rebinding_protection':"
+			"false}}",
+			"{'mode':'custom','default':'deny','dns':{"
+			"'rebinding_protection':false}}");
+	/* All of them, in canonical order whatever the order given. */
+	assert_compiles(
+		"{'rules':[{'action':'allow','destinations':'a.io'}],"
+		"'dns':{'rebinding_protection':false,'max_learned':"
+		"65536,'max_ttl':604800,'min_ttl':86400},"
+		"'inside_devices':['tap0'],'mode':'custom'}",
+		"{'mode':'custom','default':'deny','inside_devices':["
+		"'tap0'],'dns':{'min_ttl':86400,'max_ttl':604800,"
+		"'max_learned':65536,'rebinding_protection':false},"
+		"'rules':[{'action':'allow','destinations':['a.io']}]}");
+	/* The smallest values; max_ttl may equal min_ttl. */
+	assert_compiles("{'mode':'custom','dns':{'min_ttl':1,'max_ttl':1,"
+			"'max_learned':1}}",
+			"{'mode':'custom','default':'deny','dns':{'min_ttl':1,"
+			"'max_ttl':1,'max_learned':1}}");
+	assert_compiles("{'mode':'custom','dns':{'max_ttl':60}}",
+			"{'mode':'custom','default':'deny','dns':{'max_ttl':"
+			"60}}");
+	/* Defaults leave "dns" out of the canonical form altogether. */
+	assert_compiles("{'mode':'custom','dns':{}}",
+			"{'mode':'custom','default':'deny'}");
+	assert_compiles("{'mode':'custom','dns':{'rebinding_protection':"
+			"true}}",
+			"{'mode':'custom','default':'deny'}");
+	/* Any mode takes them. */
+	assert_compiles("{'mode':'deny-all','dns':{'max_learned':10}}",
+			"{'mode':'deny-all','dns':{'max_learned':10}}");
+
+	/* The spec: 0 and false stand for the defaults. */
+	spec_from_text("{'dns':{'min_ttl':5,'max_learned':7}}", &spec);
+	assert_int_equal(spec.dns.min_ttl, 5);
+	assert_int_equal(spec.dns.max_ttl, 0);
+	assert_int_equal(spec.dns.max_learned, 7);
+	assert_false(spec.dns.allow_rebinding);
+	sbxfw_spec_release(&spec);
+	spec_from_text("{'dns':{'rebinding_protection':false,'max_ttl':900}}",
+		       &spec);
+	assert_int_equal(spec.dns.min_ttl, 0);
+	assert_int_equal(spec.dns.max_ttl, 900);
+	assert_int_equal(spec.dns.max_learned, 0);
+	assert_true(spec.dns.allow_rebinding);
+	sbxfw_spec_release(&spec);
+	spec_from_text("{'dns':{'rebinding_protection':true}}", &spec);
+	assert_false(spec.dns.allow_rebinding);
+	sbxfw_spec_release(&spec);
+}
+
+/* Every product's shape takes "dns" beside its other top-level keys. */
+static void test_dns_in_every_shape(void **state)
+{
+	(void)state;
+	assert_compiles("{'mode':'block-all','egress':{'allowed_domains':["
+			"'a.io']},'dns':{'max_ttl':300}}",
+			"{'mode':'custom','default':'deny','dns':{'max_ttl':"
+			"300},'rules':[{'action':'allow','destinations':["
+			"'a.io']}]}");
+	assert_compiles("{'allowed_domains':['a.io'],'dns':{'min_ttl':10}}",
+			"{'mode':'custom','default':'deny','dns':{'min_ttl':"
+			"10},'rules':[{'action':'allow','destinations':["
+			"'a.io']}]}");
+	assert_compiles("{'allow_domains':['a.io'],'dns':{'max_learned':5}}",
+			"{'mode':'custom','default':'deny','dns':{"
+			"'max_learned':5},'rules':[{'action':'allow',"
+			"'destinations':['a.io']}]}");
+	assert_compiles("{'allow_out':['a.io'],'dns':{'rebinding_protection':"
+			"false}}",
+			"{'mode':'custom','default':'deny','dns':{"
+			"'rebinding_protection':false},'rules':[{'action':"
+			"'allow','destinations':['a.io']}]}");
+	assert_compiles("{'mode':'user-defined','allowed_domains':['a.io'],"
+			"'dns':{'min_ttl':120}}",
+			"{'mode':'custom','default':'deny','dns':{'min_ttl':"
+			"120},'rules':[{'action':'allow','destinations':["
+			"'a.io']}]}");
+	/* microsandbox's own key for it */
+	assert_compiles("{'defaultAction':'deny','dnsRebindProtection':false,"
+			"'rules':[{'action':'allow'}]}",
+			"{'mode':'custom','default':'deny','dns':{"
+			"'rebinding_protection':false},'rules':[{'action':"
+			"'allow'}]}");
+	assert_compiles("{'defaultAction':'deny','dnsRebindProtection':true,"
+			"'rules':[{'action':'allow'}]}",
+			"{'mode':'custom','default':'deny','rules':[{'action':"
+			"'allow'}]}");
+	assert_compiles("{'defaultAction':'deny','blockDomains':['a.io'],"
+			"'rules':[{'action':'allow'}],'dns':{'max_ttl':120}}",
+			"{'mode':'custom','default':'deny','dns':{'max_ttl':"
+			"120},'rules':[{'action':'deny','destinations':["
+			"'a.io']},{'action':'allow'}]}");
+	assert_compiles("{'policy':'public-only','dns':{'max_learned':9}}",
+			"{'mode':'custom','default':'deny','dns':{"
+			"'max_learned':9},'rules':[{'action':'allow',"
+			"'destinations':['public']}]}");
+	/* Not inside "egress", which holds lists only. */
+	EINVAL_("{'egress':{'dns':{}}}", "egress.dns: unknown key");
+}
+
+static void test_dns_refused(void **state)
+{
+	(void)state;
+	/* Out of range; 0 is no way to ask for the default. */
+	EINVAL_("{'dns':{'min_ttl':0}}",
+		"dns.min_ttl: 0 is not between 1 and 86400 seconds; leave the "
+		"key out for the default, 60");
+	EINVAL_("{'dns':{'min_ttl':86401}}",
+		"dns.min_ttl: 86401 is not between 1 and 86400 seconds");
+	EINVAL_("{'dns':{'min_ttl':-1}}",
+		"dns.min_ttl: -1 is not between 1 and 86400 seconds");
+	EINVAL_("{'dns':{'max_ttl':0}}",
+		"dns.max_ttl: 0 is not between 1 and 604800 seconds; leave "
+		"the key out for the default, 86400");
+	EINVAL_("{'dns':{'max_ttl':604801}}",
+		"dns.max_ttl: 604801 is not between 1 and 604800 seconds");
+	EINVAL_("{'dns':{'max_ttl':4294967356}}",
+		"dns.max_ttl: 4294967356 is not between 1 and 604800 seconds");
+	EINVAL_("{'dns':{'max_learned':0}}",
+		"dns.max_learned: 0 is not between 1 and 65536; leave the key "
+		"out for the default, 16384");
+	EINVAL_("{'dns':{'max_learned':65537}}",
+		"dns.max_learned: 65537 is not between 1 and 65536");
+	EINVAL_("{'dns':{'max_learned':-65536}}",
+		"dns.max_learned: -65536 is not between 1 and 65536");
+
+	/* Wrong types. */
+	EINVAL_("{'dns':[]}", "dns: expected an object, got an array");
+	EINVAL_("{'dns':true}", "dns: expected an object, got a boolean");
+	EINVAL_("{'dns':null}", "dns: expected an object, got null");
+	EINVAL_("{'dns':{'min_ttl':'60'}}",
+		"dns.min_ttl: expected an integer, got a string");
+	EINVAL_("{'dns':{'max_ttl':60.5}}",
+		"dns.max_ttl: expected an integer, got a real number");
+	EINVAL_("{'dns':{'max_learned':true}}",
+		"dns.max_learned: expected an integer, got a boolean");
+	EINVAL_("{'dns':{'min_ttl':null}}",
+		"dns.min_ttl: expected an integer, got null");
+	EINVAL_("{'dns':{'rebinding_protection':'off'}}",
+		"dns.rebinding_protection: expected a boolean, got a string");
+	EINVAL_("{'dns':{'rebinding_protection':0}}",
+		"dns.rebinding_protection: expected a boolean, got an integer");
+
+	/* Unknown members, named. */
+	EINVAL_("{'dns':{'ttl':60}}",
+		"dns.ttl: unknown key; dns takes min_ttl, max_ttl, "
+		"max_learned and rebinding_protection");
+	EINVAL_("{'dns':{'min_ttl':60,'allow_rebinding':true}}",
+		"dns.allow_rebinding: unknown key; dns takes min_ttl, "
+		"max_ttl, max_learned and rebinding_protection");
+
+	/* max_ttl below min_ttl, given or its default. */
+	EINVAL_("{'dns':{'min_ttl':300,'max_ttl':299}}",
+		"dns.max_ttl: 299 is below min_ttl (300)");
+	EINVAL_("{'dns':{'max_ttl':299,'min_ttl':300}}",
+		"dns.max_ttl: 299 is below min_ttl (300)");
+	EINVAL_("{'dns':{'max_ttl':59}}",
+		"dns.max_ttl: 59 is below min_ttl (60, its default)");
+	/* The default max_ttl (86400) is never below a valid min_ttl. */
+	assert_compiles("{'dns':{'min_ttl':86400}}",
+			"{'mode':'allow-all','dns':{'min_ttl':86400}}");
 }
 
 static void test_native_modes(void **state)
@@ -661,10 +844,8 @@ static void test_unsupported(void **state)
 		"transforms: not supported: sbxfw filters packets and does "
 		"not terminate TLS, so it cannot inject or strip headers; "
 		"list the domains in allow_domains");
-	EINVAL_("{'dnsRebindProtection':true}",
-		"dnsRebindProtection: not supported: sbxfw does not filter "
-		"DNS answers by address; deny the \"private\" destination "
-		"with a rule instead");
+	EINVAL_("{'dnsRebindProtection':1}",
+		"dnsRebindProtection: expected a boolean, got an integer");
 	EINVAL_("{'maxConnections':10}",
 		"maxConnections: not supported: sbxfw does not limit the "
 		"number of connections");
@@ -951,6 +1132,9 @@ static void test_round_trip_shapes(void **state)
 		"'icmpv6','direction':'inbound'}],'blockDomainSuffixes':["
 		"'x.io']}",
 		"{'policy':'public-only'}",
+		"{'mode':'custom','inside_devices':['tap0'],'dns':{'min_ttl':"
+		"10,'max_ttl':20,'max_learned':30,'rebinding_protection':"
+		"false},'rules':[{'action':'allow','destination':'a.io'}]}",
 	};
 	struct sbxfw_policy_spec spec;
 	char *text;
@@ -1033,8 +1217,9 @@ static void test_mutations(void **state)
 			 "'tcp'],'ports':['80','1-9'],'destinations':['any',"
 			 "'10.0.0.0/8','::1','*.a.io']}],'egress':{"
 			 "'allowed_ports':[1]},'denied_cidrs':['1.2.3.4'],"
-			 "'allow_out':['b.io'],'blockDomainSuffixes':['c.io']"
-			 "}");
+			 "'allow_out':['b.io'],'blockDomainSuffixes':['c.io'],"
+			 "'dns':{'min_ttl':10,'max_ttl':20,'max_learned':30,"
+			 "'rebinding_protection':false}}");
 	char err[SBXFW_POLICY_ERR_MAX];
 	struct sbxfw_policy_spec spec;
 	size_t len = strlen(doc), i, j;
@@ -1065,6 +1250,9 @@ const struct CMUnitTest policy_json_tests[] = {
 	cmocka_unit_test(test_native_full),
 	cmocka_unit_test(test_native_modes),
 	cmocka_unit_test(test_inside_devices),
+	cmocka_unit_test(test_dns_options),
+	cmocka_unit_test(test_dns_in_every_shape),
+	cmocka_unit_test(test_dns_refused),
 	cmocka_unit_test(test_native_rule_defaults),
 	cmocka_unit_test(test_native_singular_keys),
 	cmocka_unit_test(test_normalisation),

@@ -69,6 +69,8 @@ static void assert_round_trip(const struct sbxfw_policy_spec *spec,
 /* What one part holds, read the way the module reads it. */
 struct part {
 	bool has_fd, has_pid, has_generation, has_mode, has_default;
+	bool has_dns, dns_rebinding;
+	uint32_t dns_min_ttl, dns_max_ttl, dns_max_learned;
 	uint32_t fd, pid, flags;
 	uint64_t generation;
 	uint32_t nrules;
@@ -119,6 +121,31 @@ static void read_part(struct nl_msg *msg, struct part *p)
 			break;
 		case SBXFW_POLICY_A_DEFAULT:
 			p->has_default = true;
+			break;
+		case SBXFW_POLICY_A_DNS:
+			assert_false(p->has_dns);
+			assert_true(a->nla_type & NLA_F_NESTED);
+			p->has_dns = true;
+			nla_for_each_nested(b, a, rem2) {
+				switch (nla_type(b)) {
+				case SBXFW_DNS_A_MIN_TTL:
+					p->dns_min_ttl = nla_get_u32(b);
+					break;
+				case SBXFW_DNS_A_MAX_TTL:
+					p->dns_max_ttl = nla_get_u32(b);
+					break;
+				case SBXFW_DNS_A_MAX_LEARNED:
+					p->dns_max_learned = nla_get_u32(b);
+					break;
+				case SBXFW_DNS_A_ALLOW_REBINDING:
+					assert_int_equal(nla_len(b), 0);
+					p->dns_rebinding = true;
+					break;
+				default:
+					fail_msg("unexpected dns attribute %d",
+						 nla_type(b));
+				}
+			}
 			break;
 		case SBXFW_POLICY_A_RULE:
 			assert_true(a->nla_type & NLA_F_NESTED);
@@ -253,6 +280,14 @@ static void test_round_trip_small(void **state)
 		"{'mode':'deny-all'}",
 		"{'mode':'custom','default':'allow'}",
 		"{'mode':'custom','inside_devices':['tap0','br-vm']}",
+		"{'mode':'deny-all','dns':{'min_ttl':1}}",
+		"{'mode':'custom','dns':{'max_ttl':604800}}",
+		"{'mode':'custom','dns':{'max_learned':65536}}",
+		"{'mode':'allow-all','dns':{'rebinding_protection':false}}",
+		"{'mode':'custom','inside_devices':['tap0'],'dns':{'min_ttl':"
+		"86400,'max_ttl':86400,'max_learned':1,"
+		"'rebinding_protection':false},'rules':[{'action':'allow',"
+		"'destinations':['*.example.org']}]}",
 		"{'mode':'custom','rules':[{'action':'allow','direction':"
 		"'ingress','protocols':['icmp','icmpv6']},{'action':'deny',"
 		"'ports':['1-1023','8080'],'protocols':['udp'],"
@@ -269,6 +304,63 @@ static void test_round_trip_small(void **state)
 		assert_int_equal(n, 1);
 		sbxfw_spec_release(&spec);
 	}
+}
+
+/* The dns options: in the first part, only those not at their default. */
+static void test_encode_dns(void **state)
+{
+	struct sbxfw_policy_spec spec, back;
+	struct sbxfw_rule_spec *r;
+	struct sbxfw_msgs parts;
+	struct part p;
+	size_t i;
+
+	(void)state;
+	/* All at their default: no nest at all. */
+	spec_from_text("{'mode':'custom','dns':{'rebinding_protection':true}}",
+		       &spec);
+	encode(&spec, NULL, SBXFW_SET_PART_MAX, &parts);
+	read_part(parts.msgs[0], &p);
+	assert_false(p.has_dns);
+	sbxfw_msgs_free(&parts);
+	sbxfw_spec_release(&spec);
+
+	/* One member: the nest holds it alone. */
+	spec_from_text("{'mode':'custom','dns':{'max_learned':77}}", &spec);
+	encode(&spec, NULL, SBXFW_SET_PART_MAX, &parts);
+	read_part(parts.msgs[0], &p);
+	assert_true(p.has_dns);
+	assert_int_equal(p.dns_min_ttl, 0);
+	assert_int_equal(p.dns_max_ttl, 0);
+	assert_int_equal(p.dns_max_learned, 77);
+	assert_false(p.dns_rebinding);
+	sbxfw_msgs_free(&parts);
+	sbxfw_spec_release(&spec);
+
+	/* All of them, over many parts: only the first carries them. */
+	spec_from_text("{'mode':'custom','dns':{'min_ttl':5,'max_ttl':600,"
+		       "'max_learned':300,'rebinding_protection':false}}",
+		       &spec);
+	r = sbxfw_spec_add_rule(&spec);
+	assert_non_null(r);
+	add_cidrs4(r, 3000, 0x0a000000);
+	add_domains(r, 100, 0);
+	encode(&spec, NULL, 1024, &parts);
+	assert_true(parts.n > 5);
+	for (i = 0; i < parts.n; i++) {
+		read_part(parts.msgs[i], &p);
+		assert_int_equal(p.has_dns, i == 0);
+	}
+	read_part(parts.msgs[0], &p);
+	assert_int_equal(p.dns_min_ttl, 5);
+	assert_int_equal(p.dns_max_ttl, 600);
+	assert_int_equal(p.dns_max_learned, 300);
+	assert_true(p.dns_rebinding);
+	decode(&parts, &back);
+	assert_spec_equal(&spec, &back);
+	sbxfw_spec_release(&back);
+	sbxfw_msgs_free(&parts);
+	sbxfw_spec_release(&spec);
 }
 
 /*
@@ -398,6 +490,24 @@ static void test_encode_refuses(void **state)
 	assert_int_equal(parts.n, 0);
 	sbxfw_spec_release(&spec);
 
+	/* What sbxfw_spec_check() refuses in the dns options. */
+	spec.mode = SBXFW_MODE_ALLOW_ALL;
+	spec.dns.max_ttl = 59;
+	assert_int_equal(sbxfw_policy_encode(&spec, &ns_fd, NULL, FAMILY,
+					     SBXFW_SET_PART_MAX, &parts, &why),
+			 -EINVAL);
+	assert_string_equal(why,
+			    "dns max_ttl is below min_ttl (60 unless set)");
+	assert_int_equal(parts.n, 0);
+	spec.dns.max_ttl = 0;
+	spec.dns.max_learned = 65537;
+	assert_int_equal(sbxfw_policy_encode(&spec, &ns_fd, NULL, FAMILY,
+					     SBXFW_SET_PART_MAX, &parts, &why),
+			 -E2BIG);
+	assert_string_equal(why, "dns max_learned is at most 65536");
+	assert_int_equal(parts.n, 0);
+	spec.dns.max_learned = 0;
+
 	/* The largest rules' fields overflow the 16-bit policy nest. */
 	for (i = 0; i < SBXFW_MAX_PORT_RANGES; i++) {
 		ports[i].first = 2 * i + 1;
@@ -426,6 +536,19 @@ static void test_encode_refuses(void **state)
 			 -E2BIG);
 	for (i = 0; i < SBXFW_MAX_RULES; i++)
 		spec.rules[i].nports = 51;
+	assert_round_trip(&spec, SBXFW_SET_PART_MAX, NULL);
+	/* So they do beside 8 inside devices and every dns option. */
+	for (i = 0; i < SBXFW_MAX_INSIDE_DEVS; i++) {
+		char name[SBXFW_IFNAMSIZ];
+
+		snprintf(name, sizeof(name), "tap-fifteen-%03d", i);
+		assert_int_equal(
+			sbxfw_spec_add_inside(&spec, name, strlen(name)), 0);
+	}
+	spec.dns.min_ttl = 1;
+	spec.dns.max_ttl = 2;
+	spec.dns.max_learned = 3;
+	spec.dns.allow_rebinding = true;
 	assert_round_trip(&spec, SBXFW_SET_PART_MAX, NULL);
 	sbxfw_spec_release(&spec);
 }
@@ -500,6 +623,45 @@ static struct nl_msg *dump_rule(const struct dump_rule *d)
 	return msg;
 }
 
+/*
+ * A dump's first message with SBXFW_POLICY_A_DNS holding @len bytes of
+ * attributes @attrs (built by dns_attrs()), after mode and default.
+ */
+static struct nl_msg *dump_header_dns(uint8_t mode, const void *attrs,
+				      size_t len)
+{
+	struct nl_msg *msg = dump_msg();
+	struct nlattr *nest;
+
+	assert_int_equal(nla_put_u64(msg, SBXFW_A_GENERATION, 3), 0);
+	nest = nla_nest_start(msg, SBXFW_A_POLICY);
+	assert_int_equal(nla_put_u8(msg, SBXFW_POLICY_A_MODE, mode), 0);
+	assert_int_equal(nla_put_u8(msg, SBXFW_POLICY_A_DEFAULT, 0), 0);
+	assert_int_equal(
+		nla_put(msg, SBXFW_POLICY_A_DNS | NLA_F_NESTED, len, attrs), 0);
+	nla_nest_end(msg, nest);
+	return msg;
+}
+
+/* Attributes appended to @buf at *@len: type, payload of @plen bytes. */
+static void dns_attr(uint8_t *buf, size_t *len, uint16_t type,
+		     const void *payload, uint16_t plen)
+{
+	struct nlattr *a = (struct nlattr *)(buf + *len);
+
+	a->nla_type = type;
+	a->nla_len = NLA_HDRLEN + plen;
+	memset(buf + *len + NLA_HDRLEN, 0, NLA_ALIGN(plen));
+	if (plen)
+		memcpy(buf + *len + NLA_HDRLEN, payload, plen);
+	*len += NLA_ALIGN(a->nla_len);
+}
+
+static void dns_u32(uint8_t *buf, size_t *len, uint16_t type, uint32_t v)
+{
+	dns_attr(buf, len, type, &v, sizeof(v));
+}
+
 /* Feeds @msgs (freed) and returns what the decoder made of them. */
 static int decode_msgs(struct nl_msg **msgs, size_t n,
 		       struct sbxfw_policy_spec *spec, const char **why)
@@ -571,6 +733,156 @@ static void assert_decode_refused(struct nl_msg **msgs, size_t n, int err,
 	assert_string_equal(reason, why);
 	assert_int_equal(spec.nrules, 0);
 	assert_null(spec.rules);
+	assert_int_equal(spec.dns.min_ttl, 0);
+	assert_int_equal(spec.dns.max_ttl, 0);
+	assert_int_equal(spec.dns.max_learned, 0);
+	assert_false(spec.dns.allow_rebinding);
+}
+
+/* The dns options in the first message of a dump, as the module sends. */
+static void test_decode_dns(void **state)
+{
+	struct sbxfw_policy_spec spec;
+	struct nl_msg *m[2];
+	const char *why;
+	uint8_t buf[128];
+	size_t len = 0;
+
+	(void)state;
+	dns_u32(buf, &len, SBXFW_DNS_A_MIN_TTL, 30);
+	dns_u32(buf, &len, SBXFW_DNS_A_MAX_TTL, 604800);
+	dns_u32(buf, &len, SBXFW_DNS_A_MAX_LEARNED, 65536);
+	dns_attr(buf, &len, SBXFW_DNS_A_ALLOW_REBINDING, NULL, 0);
+	m[0] = dump_header_dns(SBXFW_MODE_CUSTOM, buf, len);
+	m[1] = dump_rule(&(struct dump_rule){ .index = 0, .head = true });
+	assert_int_equal(decode_msgs(m, 2, &spec, &why), 0);
+	assert_int_equal(spec.dns.min_ttl, 30);
+	assert_int_equal(spec.dns.max_ttl, 604800);
+	assert_int_equal(spec.dns.max_learned, 65536);
+	assert_true(spec.dns.allow_rebinding);
+	assert_int_equal(spec.nrules, 1);
+	sbxfw_spec_release(&spec);
+
+	/* Members left out keep their default; unknown ones are skipped. */
+	len = 0;
+	dns_u32(buf, &len, 99, 0);
+	dns_u32(buf, &len, SBXFW_DNS_A_MAX_TTL, 60);
+	dns_attr(buf, &len, 100, "xyz", 3);
+	m[0] = dump_header_dns(SBXFW_MODE_DENY_ALL, buf, len);
+	assert_int_equal(decode_msgs(m, 1, &spec, &why), 0);
+	assert_int_equal(spec.dns.min_ttl, 0);
+	assert_int_equal(spec.dns.max_ttl, 60);
+	assert_int_equal(spec.dns.max_learned, 0);
+	assert_false(spec.dns.allow_rebinding);
+	sbxfw_spec_release(&spec);
+
+	/* An empty nest (only members this tool does not know): defaults. */
+	m[0] = dump_header_dns(SBXFW_MODE_ALLOW_ALL, buf, 0);
+	assert_int_equal(decode_msgs(m, 1, &spec, &why), 0);
+	assert_int_equal(spec.dns.max_ttl, 0);
+	sbxfw_spec_release(&spec);
+}
+
+/* A hostile module's dns options. */
+static void test_decode_refuses_dns(void **state)
+{
+	static const struct {
+		uint16_t type;
+		uint32_t value;
+	} out_of_range[] = {
+		{ SBXFW_DNS_A_MIN_TTL, 0 },
+		{ SBXFW_DNS_A_MIN_TTL, 86401 },
+		{ SBXFW_DNS_A_MAX_TTL, 0 },
+		{ SBXFW_DNS_A_MAX_TTL, 604801 },
+		{ SBXFW_DNS_A_MAX_LEARNED, 0 },
+		{ SBXFW_DNS_A_MAX_LEARNED, 65537 },
+		{ SBXFW_DNS_A_MAX_LEARNED, 0xffffffff },
+	};
+	static const uint64_t wide = 60;
+	struct nlattr *policy, *nest;
+	struct nl_msg *m[2];
+	uint8_t buf[128];
+	size_t len, i;
+
+	(void)state;
+	memset(buf, 0, sizeof(buf));
+	for (i = 0; i < ARRAY_SIZE(out_of_range); i++) {
+		len = 0;
+		dns_u32(buf, &len, out_of_range[i].type, out_of_range[i].value);
+		m[0] = dump_header_dns(SBXFW_MODE_CUSTOM, buf, len);
+		assert_decode_refused(m, 1, -EBADMSG,
+				      "a dns option is out of range");
+	}
+
+	/* Sizes: a u64, a u16, a flag with a payload. */
+	len = 0;
+	dns_attr(buf, &len, SBXFW_DNS_A_MIN_TTL, &wide, sizeof(wide));
+	m[0] = dump_header_dns(SBXFW_MODE_CUSTOM, buf, len);
+	assert_decode_refused(m, 1, -EBADMSG,
+			      "a dns option has the wrong size");
+	len = 0;
+	dns_attr(buf, &len, SBXFW_DNS_A_MAX_LEARNED, "\x01\x00", 2);
+	m[0] = dump_header_dns(SBXFW_MODE_CUSTOM, buf, len);
+	assert_decode_refused(m, 1, -EBADMSG,
+			      "a dns option has the wrong size");
+	len = 0;
+	dns_u32(buf, &len, SBXFW_DNS_A_ALLOW_REBINDING, 1);
+	m[0] = dump_header_dns(SBXFW_MODE_CUSTOM, buf, len);
+	assert_decode_refused(m, 1, -EBADMSG,
+			      "a dns option has the wrong size");
+
+	/* A member twice, even with the same value. */
+	len = 0;
+	dns_u32(buf, &len, SBXFW_DNS_A_MAX_TTL, 600);
+	dns_u32(buf, &len, SBXFW_DNS_A_MAX_TTL, 600);
+	m[0] = dump_header_dns(SBXFW_MODE_CUSTOM, buf, len);
+	assert_decode_refused(m, 1, -EBADMSG, "a dns option is repeated");
+	len = 0;
+	dns_attr(buf, &len, SBXFW_DNS_A_ALLOW_REBINDING, NULL, 0);
+	dns_attr(buf, &len, SBXFW_DNS_A_ALLOW_REBINDING, NULL, 0);
+	m[0] = dump_header_dns(SBXFW_MODE_CUSTOM, buf, len);
+	assert_decode_refused(m, 1, -EBADMSG, "a dns option is repeated");
+
+	/* Bytes in the nest that are no whole attribute. */
+	len = 0;
+	dns_u32(buf, &len, SBXFW_DNS_A_MAX_TTL, 600);
+	m[0] = dump_header_dns(SBXFW_MODE_CUSTOM, buf, len + 2);
+	assert_decode_refused(m, 1, -EBADMSG,
+			      "the dns options are not a nest of attributes");
+
+	/* What sbxfw_spec_check() refuses: max_ttl below min_ttl. */
+	len = 0;
+	dns_u32(buf, &len, SBXFW_DNS_A_MIN_TTL, 600);
+	dns_u32(buf, &len, SBXFW_DNS_A_MAX_TTL, 599);
+	m[0] = dump_header_dns(SBXFW_MODE_CUSTOM, buf, len);
+	assert_decode_refused(m, 1, -EBADMSG,
+			      "dns max_ttl is below min_ttl (60 unless set)");
+	len = 0;
+	dns_u32(buf, &len, SBXFW_DNS_A_MAX_TTL, 59);
+	m[0] = dump_header_dns(SBXFW_MODE_CUSTOM, buf, len);
+	assert_decode_refused(m, 1, -EBADMSG,
+			      "dns max_ttl is below min_ttl (60 unless set)");
+
+	/* Two nests in the first message. */
+	len = 0;
+	dns_u32(buf, &len, SBXFW_DNS_A_MAX_TTL, 600);
+	m[0] = dump_header_dns(SBXFW_MODE_CUSTOM, buf, len);
+	policy = nlmsg_find_attr(nlmsg_hdr(m[0]), GENL_HDRLEN, SBXFW_A_POLICY);
+	assert_non_null(policy);
+	assert_int_equal(nla_put(m[0], SBXFW_POLICY_A_DNS, len, buf), 0);
+	policy->nla_len = (char *)nlmsg_tail(nlmsg_hdr(m[0])) - (char *)policy;
+	assert_decode_refused(m, 1, -EBADMSG, "the dns options are repeated");
+
+	/* A nest after the first message: first part only. */
+	m[0] = dump_header(3, SBXFW_MODE_CUSTOM, 0);
+	m[1] = dump_msg();
+	policy = nla_nest_start(m[1], SBXFW_A_POLICY);
+	nest = nla_nest_start(m[1], SBXFW_POLICY_A_DNS);
+	assert_int_equal(nla_put_u32(m[1], SBXFW_DNS_A_MAX_TTL, 600), 0);
+	nla_nest_end(m[1], nest);
+	nla_nest_end(m[1], policy);
+	assert_decode_refused(m, 2, -EBADMSG,
+			      "the dns options come after the first message");
 }
 
 static void test_decode_refuses_order(void **state)
@@ -709,6 +1021,12 @@ static struct nl_msg *list_msg(bool netns_id, bool generation, bool mode)
 	assert_int_equal(nla_put_u64(msg, SBXFW_POLICY_A_FLOWS_REFUSED,
 				     5000000000ULL),
 			 0);
+	assert_int_equal(nla_put_u32(msg, SBXFW_POLICY_A_N_LEARNED, 42), 0);
+	/* nla_put_u64_64bit() may put a PAD before a u64. */
+	assert_int_equal(nla_put(msg, SBXFW_POLICY_A_PAD, 0, NULL), 0);
+	assert_int_equal(nla_put_u64(msg, SBXFW_POLICY_A_LEARNED_EVICTED,
+				     6000000000ULL),
+			 0);
 	assert_int_equal(nla_put_u32(msg, 99, 1), 0);
 	nla_nest_end(msg, nest);
 	return msg;
@@ -717,8 +1035,10 @@ static struct nl_msg *list_msg(bool netns_id, bool generation, bool mode)
 static void test_info_parse(void **state)
 {
 	struct sbxfw_policy_info info;
+	struct nlattr *nest, *a;
 	struct nl_msg *msg;
 	const char *why;
+	int rem;
 
 	(void)state;
 	msg = list_msg(true, true, true);
@@ -735,6 +1055,43 @@ static void test_info_parse(void **state)
 	assert_int_equal(info.domains, 1);
 	assert_int_equal(info.flows, 7);
 	assert_true(info.flows_refused == 5000000000ULL);
+	assert_int_equal(info.learned, 42);
+	assert_true(info.learned_evicted == 6000000000ULL);
+	nlmsg_free(msg);
+
+	/* A module without learned entries sends neither count. */
+	msg = list_msg(true, true, true);
+	nest = nlmsg_find_attr(nlmsg_hdr(msg), GENL_HDRLEN, SBXFW_A_POLICY);
+	assert_non_null(nest);
+	nla_for_each_nested(a, nest, rem) {
+		if (nla_type(a) == SBXFW_POLICY_A_N_LEARNED ||
+		    nla_type(a) == SBXFW_POLICY_A_LEARNED_EVICTED)
+			a->nla_type = 99;
+	}
+	assert_int_equal(sbxfw_policy_info_parse(nlmsg_hdr(msg), &info, &why),
+			 0);
+	assert_int_equal(info.learned, 0);
+	assert_int_equal(info.learned_evicted, 0);
+	assert_int_equal(info.flows, 7);
+	nlmsg_free(msg);
+
+	/* Counts of the wrong size. */
+	msg = list_msg(true, true, true);
+	nest = nlmsg_find_attr(nlmsg_hdr(msg), GENL_HDRLEN, SBXFW_A_POLICY);
+	assert_int_equal(nla_put_u32(msg, SBXFW_POLICY_A_LEARNED_EVICTED, 1),
+			 0);
+	nest->nla_len = (char *)nlmsg_tail(nlmsg_hdr(msg)) - (char *)nest;
+	assert_int_equal(sbxfw_policy_info_parse(nlmsg_hdr(msg), &info, &why),
+			 -EBADMSG);
+	assert_string_equal(why, "a count has the wrong size");
+	nlmsg_free(msg);
+	msg = list_msg(true, true, true);
+	nest = nlmsg_find_attr(nlmsg_hdr(msg), GENL_HDRLEN, SBXFW_A_POLICY);
+	assert_int_equal(nla_put_u64(msg, SBXFW_POLICY_A_N_LEARNED, 1), 0);
+	nest->nla_len = (char *)nlmsg_tail(nlmsg_hdr(msg)) - (char *)nest;
+	assert_int_equal(sbxfw_policy_info_parse(nlmsg_hdr(msg), &info, &why),
+			 -EBADMSG);
+	assert_string_equal(why, "a count has the wrong size");
 	nlmsg_free(msg);
 
 	msg = list_msg(false, true, true);
@@ -785,7 +1142,9 @@ static void test_decode_mutations(void **state)
 	int err;
 
 	(void)state;
-	spec_from_text("{'mode':'custom','rules':[{'action':'allow','ports':["
+	spec_from_text("{'mode':'custom','dns':{'min_ttl':10,'max_ttl':20,"
+		       "'max_learned':30,'rebinding_protection':false},"
+		       "'rules':[{'action':'allow','ports':["
 		       "'443'],'destinations':['private','10.0.0.0/8',"
 		       "'fd00::/8','a.example.com']},{'action':'deny',"
 		       "'protocols':['icmp']}]}",
@@ -817,6 +1176,7 @@ static void test_decode_mutations(void **state)
 
 const struct CMUnitTest policy_nl_tests[] = {
 	cmocka_unit_test(test_encode_one_part),
+	cmocka_unit_test(test_encode_dns),
 	cmocka_unit_test(test_round_trip_small),
 	cmocka_unit_test(test_round_trip_200k),
 	cmocka_unit_test(test_round_trip_small_parts),
@@ -824,6 +1184,8 @@ const struct CMUnitTest policy_nl_tests[] = {
 	cmocka_unit_test(test_decode_dump),
 	cmocka_unit_test(test_decode_refuses_order),
 	cmocka_unit_test(test_decode_refuses_content),
+	cmocka_unit_test(test_decode_dns),
+	cmocka_unit_test(test_decode_refuses_dns),
 	cmocka_unit_test(test_info_parse),
 	cmocka_unit_test(test_netns_open),
 	cmocka_unit_test(test_decode_mutations),

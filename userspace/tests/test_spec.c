@@ -311,6 +311,52 @@ static void test_check_inside(void **state)
 	assert_null(spec.inside);
 }
 
+/* The dns options: 0 is the default, limits and max_ttl >= min_ttl. */
+static void test_check_dns(void **state)
+{
+	struct sbxfw_policy_spec spec;
+
+	(void)state;
+	assert_int_equal(SBXFW_DNS_MIN_TTL_DEFAULT, 60);
+	assert_int_equal(SBXFW_DNS_MAX_TTL_DEFAULT, 86400);
+	assert_int_equal(SBXFW_DNS_TTL_LIMIT, 604800);
+	assert_int_equal(SBXFW_DNS_MAX_LEARNED_DEFAULT, 16384);
+	assert_int_equal(SBXFW_DNS_MAX_LEARNED_LIMIT, 65536);
+
+	spec_rules(&spec, 0);
+	assert_check(&spec, 0, NULL, -1);
+	spec.dns.min_ttl = 86400;
+	spec.dns.max_ttl = 604800;
+	spec.dns.max_learned = 65536;
+	spec.dns.allow_rebinding = true;
+	assert_check(&spec, 0, NULL, -1);
+	spec.dns.min_ttl = 86401;
+	assert_check(&spec, -EINVAL, "dns min_ttl is at most 86400 seconds",
+		     -1);
+	spec.dns.min_ttl = 1;
+	spec.dns.max_ttl = 604801;
+	assert_check(&spec, -EINVAL, "dns max_ttl is at most 604800 seconds",
+		     -1);
+	spec.dns.max_ttl = 1;
+	assert_check(&spec, 0, NULL, -1);
+	spec.dns.min_ttl = 2;
+	assert_check(&spec, -EINVAL,
+		     "dns max_ttl is below min_ttl (60 unless set)", -1);
+	spec.dns.min_ttl = 0;
+	spec.dns.max_ttl = 59;
+	assert_check(&spec, -EINVAL,
+		     "dns max_ttl is below min_ttl (60 unless set)", -1);
+	spec.dns.max_ttl = 60;
+	assert_check(&spec, 0, NULL, -1);
+	spec.dns.max_learned = 65537;
+	assert_check(&spec, -E2BIG, "dns max_learned is at most 65536", -1);
+	/* A mode without rules takes them too. */
+	spec.dns.max_learned = 0;
+	spec.mode = SBXFW_MODE_DENY_ALL;
+	assert_check(&spec, 0, NULL, -1);
+	sbxfw_spec_release(&spec);
+}
+
 /* Totals count every rule; a million CIDRs are fine, one more is not. */
 static void test_check_totals(void **state)
 {
@@ -525,6 +571,7 @@ const struct CMUnitTest spec_tests[] = {
 	cmocka_unit_test(test_check_cidrs),
 	cmocka_unit_test(test_check_domains),
 	cmocka_unit_test(test_check_inside),
+	cmocka_unit_test(test_check_dns),
 	cmocka_unit_test(test_check_totals),
 	cmocka_unit_test(test_domain_valid),
 	cmocka_unit_test(test_domain_problem_agrees),

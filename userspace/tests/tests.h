@@ -85,6 +85,16 @@ void cli_result_free(struct cli_result *res);
 
 bool starts_with(const char *s, const char *prefix);
 
+/* splitmix64: random tests take a fixed seed, so a failure reproduces. */
+static inline uint64_t test_splitmix64(uint64_t *state)
+{
+	uint64_t z = (*state += 0x9e3779b97f4a7c15ULL);
+
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+	return z ^ (z >> 31);
+}
+
 extern const struct CMUnitTest version_tests[];
 extern const size_t n_version_tests;
 extern const struct CMUnitTest genl_tests[];
@@ -99,11 +109,17 @@ extern const struct CMUnitTest policy_nl_tests[];
 extern const size_t n_policy_nl_tests;
 extern const struct CMUnitTest policy_cli_tests[];
 extern const size_t n_policy_cli_tests;
+extern const struct CMUnitTest learned_tests[];
+extern const size_t n_learned_tests;
 extern const struct CMUnitTest lpm_tests[];
 extern const size_t n_lpm_tests;
 
 extern const struct CMUnitTest policy_tests[];
 extern const size_t n_policy_tests;
+extern const struct CMUnitTest dns_tests[];
+extern const size_t n_dns_tests;
+extern const struct CMUnitTest domain_tests[];
+extern const size_t n_domain_tests;
 
 /* test_policy_json.c: a spec from JSON text that must compile. */
 struct sbxfw_policy_spec;
