@@ -28,13 +28,15 @@ ip link add veth0 netns sandbox type veth peer name veth0 netns internet
 ip -n sandbox addr add 10.0.0.2/24 dev veth0
 ip -n internet addr add 10.0.0.1/24 dev veth0
 ip -n internet addr add 198.51.100.10/32 dev lo
+ip -n internet addr add 198.51.100.11/32 dev lo
+ip -n internet addr add 198.51.100.53/32 dev lo
 for ns in sandbox internet; do
 	ip -n $ns link set lo up
 	ip -n $ns link set veth0 up
 done
 ip -n sandbox route add default via 10.0.0.1
 mkdir -p /tmp/www && echo "hello from the internet" >/tmp/www/index.html
-ip netns exec internet python3 -m http.server 80 --bind 198.51.100.10 -d /tmp/www \
+ip netns exec internet python3 -m http.server 80 --bind 0.0.0.0 -d /tmp/www \
 	>/dev/null 2>&1 &
 server=$!
 ip netns exec sandbox bash -c 'for i in $(seq 50); do (echo >/dev/tcp/198.51.100.10/80) 2>/dev/null && break; sleep 0.1; done'
@@ -80,6 +82,41 @@ run "$SBXFWCTL" policy set sandbox /tmp/policy2.json
 run ip netns exec sandbox curl -sS --max-time 5 http://198.51.100.10/
 run "$SBXFWCTL" policy get sandbox
 run "$SBXFWCTL" policy list
+
+say "Domain rules: the sandbox reaches *.example.test by name, and nothing else"
+# A resolver on the internet: www.example.test is 198.51.100.10,
+# www.other.test 198.51.100.11 (the same web server).
+ip netns exec internet dnsmasq --keep-in-foreground --conf-file=/dev/null \
+	--no-resolv --no-hosts --bind-interfaces --listen-address=198.51.100.53 \
+	--user=root --group=root --pid-file=/tmp/dnsmasq.pid \
+	--host-record=www.example.test,198.51.100.10 \
+	--host-record=www.other.test,198.51.100.11 >/dev/null 2>&1 &
+resolver=$!
+echo "nameserver 198.51.100.53" >/tmp/resolv.conf
+# in_sandbox CMD...: CMD in the sandbox, with that resolver in its resolv.conf.
+in_sandbox() {
+	ip netns exec sandbox unshare -m sh -c \
+		'mount --bind /tmp/resolv.conf /etc/resolv.conf && exec "$@"' sh "$@"
+}
+cat >/tmp/policy3.json <<'JSON'
+{"mode": "custom", "default": "deny", "rules": [
+  {"action": "allow", "ports": ["53"], "destinations": ["198.51.100.53/32"]},
+  {"action": "allow", "protocols": ["tcp"], "ports": ["80"], "destinations": ["*.example.test"]}]}
+JSON
+run cat /tmp/policy3.json
+run "$SBXFWCTL" policy set sandbox /tmp/policy3.json
+for i in $(seq 50); do
+	in_sandbox getent hosts www.example.test >/dev/null && break
+	sleep 0.1
+done
+run in_sandbox curl -sS --max-time 5 http://www.example.test/
+echo "A name no rule allows: the query is answered REFUSED and never leaves:"
+run in_sandbox curl -sS --max-time 5 http://www.other.test/
+echo "Its address, never learned from DNS, is refused too:"
+run in_sandbox curl -sS --max-time 5 http://198.51.100.11/
+echo "What the sandbox learned from the answers to its own queries:"
+run "$SBXFWCTL" learned show sandbox
+kill $resolver
 
 say "Root inside the sandbox (its own user namespace) cannot read or change it"
 run ip netns exec sandbox unshare -U -r "$SBXFWCTL" policy get sandbox
