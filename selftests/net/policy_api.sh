@@ -8,9 +8,10 @@
 source "$(dirname "$0")/lib.sh"
 
 GENL=$SBXFW_SRC/selftests/net/genl.py
-CMD_SET=2 CMD_GET=3 CMD_DEL=4
-A_NETNS_PID=6 A_GENERATION=8 A_SET_FLAGS=9 A_POLICY=10
-P_MODE=1 P_DEFAULT=2 P_RULE=3
+CMD_SET=2 CMD_GET=3 CMD_DEL=4 CMD_LEARNED_GET=6 CMD_LEARNED_FLUSH=7
+A_NETNS_PID=6 A_GENERATION=8 A_SET_FLAGS=9 A_POLICY=10 A_LEARNED=11
+P_MODE=1 P_DEFAULT=2 P_RULE=3 P_INSIDE_DEV=11 P_DNS=14
+DNS_MIN_TTL=1 DNS_MAX_TTL=2 DNS_MAX_LEARNED=3 DNS_ALLOW_REBINDING=4
 R_INDEX=1 R_ACTION=2 R_PORTS=5 R_CIDRS4=7 R_DOMAIN=9
 CUSTOM=2 ALLOW=0 DENY=1
 work=$(mktemp -d)
@@ -37,15 +38,16 @@ unchanged() { # the policy is still the base one, generation included
 	return 1
 }
 
-# refused DESCRIPTION ERRNAME REASON_REGEX JSON_ATTRS: a raw POLICY_SET is
-# refused that way and the policy stays as it was.
+# refused DESCRIPTION ERRNAME[|ERRNAME] REASON_REGEX JSON_ATTRS: a raw
+# POLICY_SET is refused that way and the policy stays as it was.
 refused() {
 	local desc=$1 want=$2 reason=$3 attrs=$4 answer
 	answer=$("$GENL" --cmd $CMD_SET --json "$attrs" 2>&1)
 	if ! python3 - "$want" "$reason" "$answer" <<'PY'
 import errno, json, re, sys
 want, reason, answer = sys.argv[1], sys.argv[2], json.loads(sys.argv[3])
-ok = answer["errno"] == getattr(errno, want) and re.search(reason, answer["extack"] or "")
+ok = (answer["errno"] in [getattr(errno, w) for w in want.split("|")]
+      and re.search(reason, answer["extack"] or ""))
 if not ok:
     print(f"wanted {want} /{reason}/, got {answer}")
 sys.exit(0 if ok else 1)
@@ -101,6 +103,27 @@ refused "a continuation without an upload is refused" ENOENT "no policy upload" 
 	"[$target, [$A_SET_FLAGS, \"u32\", \"2\"], $(policy $CUSTOM)]"
 refused "a stale expected generation is refused" ESTALE "generation" \
 	"[$target, [$A_GENERATION, \"u64\", \"12345\"], $(policy $CUSTOM)]"
+dns() { # DNS_ATTRS: a custom policy with those dns options
+	echo "[$A_POLICY, \"nest\", [[$P_MODE, \"u8\", \"$CUSTOM\"], [$P_DNS, \"nest\", [$1]]]]"
+}
+refused "dns min_ttl 0 is refused" ERANGE "." "[$target, $(dns "[$DNS_MIN_TTL, \"u32\", \"0\"]")]"
+refused "dns max_ttl beyond a week is refused" ERANGE "." \
+	"[$target, $(dns "[$DNS_MAX_TTL, \"u32\", \"604801\"]")]"
+refused "dns max_learned beyond 65536 is refused" ERANGE "." \
+	"[$target, $(dns "[$DNS_MAX_LEARNED, \"u32\", \"65537\"]")]"
+refused "dns max_ttl below min_ttl is refused" EINVAL "below min_ttl" \
+	"[$target, $(dns "[$DNS_MIN_TTL, \"u32\", \"300\"], [$DNS_MAX_TTL, \"u32\", \"299\"]")]"
+refused "a dns option of the wrong size is refused" ERANGE|EINVAL "." \
+	"[$target, $(dns "[$DNS_MAX_LEARNED, \"u16\", \"5\"]")]"
+refused "a dns flag with a payload is refused" ERANGE|EINVAL "." \
+	"[$target, $(dns "[$DNS_ALLOW_REBINDING, \"u32\", \"1\"]")]"
+refused "an inside device name of 16 bytes is refused" ERANGE|EINVAL "." \
+	"[$target, [$A_POLICY, \"nest\", [[$P_MODE, \"u8\", \"$CUSTOM\"], [$P_INSIDE_DEV, \"str\", \"abcdefghijklmnop\"]]]]"
+nine=$(for i in $(seq 9); do echo "[$P_INSIDE_DEV, \"str\", \"tap$i\"]"; done | paste -sd,)
+refused "nine inside devices are refused" E2BIG "at most 8" \
+	"[$target, [$A_POLICY, \"nest\", [[$P_MODE, \"u8\", \"$CUSTOM\"], $nine]]]"
+refused "learned entries in a request are refused" EINVAL "reply-only" \
+	"[$target, [$A_LEARNED, \"u32\", \"1\"], $(policy $CUSTOM)]"
 many=$(for i in $(seq 257); do rule $ALLOW; done | paste -sd,)
 refused "more than 256 rules are refused" E2BIG "256 rules" "[$target, $(policy $CUSTOM "$many")]"
 unfinished() { # a first part that announces more, and no more
@@ -116,10 +139,11 @@ t_run "after malformed JSON the policy is unchanged" unchanged
 sandbox_root() { # sbxfwctl as root of the sandbox's own user namespace
 	ip netns exec "$sbx" unshare -U -r "$SBXFWCTL" "$@"
 }
-for cmd in "get $sbx" "set $sbx $work/base.json" "delete $sbx" "list"; do
+for cmd in "policy get $sbx" "policy set $sbx $work/base.json" "policy delete $sbx" \
+	"policy list" "learned show $sbx" "learned flush $sbx"; do
 	# shellcheck disable=SC2086
-	t_run "root inside the sandbox cannot 'policy ${cmd%% *}'" \
-		bash -c "$(declare -f sandbox_root); SBXFWCTL=$SBXFWCTL sbx=$sbx; ! sandbox_root policy $cmd"
+	t_run "root inside the sandbox cannot '$(cut -d' ' -f1-2 <<<"$cmd")'" \
+		bash -c "$(declare -f sandbox_root); SBXFWCTL=$SBXFWCTL sbx=$sbx; ! sandbox_root $cmd"
 done
 t_run "after the sandbox's attempts the policy is unchanged" unchanged
 

@@ -43,9 +43,49 @@ EHOSTUNREACH, ...), or "timeout" when nothing answered in time.
   probe.py sniff IFACE ETHERTYPE    print "ready", count the frames of
                                     ETHERTYPE arriving on IFACE until a
                                     marker frame arrives, print the count
+
+DNS (dns, dnsmany, dnsforge and dnsbad bind to $PROBE_SRC/$PROBE_SPORT too):
+
+  probe.py dns SERVER NAME TYPE [tcp]
+                                    send SERVER:53 one standard query (random
+                                    id, RD, one question; TYPE A, AAAA or a
+                                    number) over UDP, or over TCP (length
+                                    prefix and query in one send); print
+                                    "ok" and every A/AAAA address of the
+                                    answer section ("ok 192.0.2.1 ..."),
+                                    "refused" (RCODE 5), "nxdomain" (3),
+                                    "rcodeN", "closed" (TCP: EOF before an
+                                    answer), or the errno name / "timeout"
+  probe.py dnsmany SERVER SUFFIX FIRST N
+                                    query (UDP, type A) nFIRST.SUFFIX ..
+                                    n(FIRST+N-1).SUFFIX one after the other,
+                                    each from a new socket; print how many
+                                    did not end in an "ok" answer (it stops
+                                    at 10)
+  probe.py dnsforge SERVER NAME ADDR
+                                    query SERVER:53 for NAME (type A, or
+                                    AAAA when ADDR is IPv6), then at once
+                                    forge its answer through a raw socket:
+                                    from SERVER:53 to the query's own source
+                                    address and port, same id and question,
+                                    one record NAME -> ADDR; print "sent"
+                                    and, for each answer the socket got, its
+                                    addresses joined by "," (or its word);
+                                    the errno name if a send failed
+  probe.py dnsanswer SRC DST DPORT NAME ADDR
+                                    send DST:DPORT an unsolicited answer
+                                    (NAME -> ADDR) from SRC:53 through a
+                                    raw socket; print how many sends failed
+  probe.py dnsbad SERVER KIND       send SERVER:53 a malformed query over
+                                    UDP: KIND garbage (not DNS), twoq (two
+                                    questions), answer (a query carrying an
+                                    answer record), noq (no question);
+                                    print the send's errno name, else the
+                                    answer's word or "timeout"
 """
 import errno
 import os
+import random
 import socket
 import struct
 import sys
@@ -176,12 +216,12 @@ def checksum(data):
     return ~total & 0xffff
 
 
-def ip_datagram(src, dst, port, payload):
+def ip_datagram(src, dst, port, payload, sport=40000):
     """An IPv4 or IPv6 packet carrying a UDP datagram, checksums filled."""
     v6 = ":" in dst
     fam = socket.AF_INET6 if v6 else socket.AF_INET
     saddr, daddr = socket.inet_pton(fam, src), socket.inet_pton(fam, dst)
-    udp = bytearray(struct.pack("!HHHH", 40000, port, 8 + len(payload), 0) + payload)
+    udp = bytearray(struct.pack("!HHHH", sport, port, 8 + len(payload), 0) + payload)
     if v6:
         pseudo = saddr + daddr + struct.pack("!IxxxB", len(udp), socket.IPPROTO_UDP)
         udp[6:8] = struct.pack("!H", checksum(pseudo + bytes(udp)) or 0xffff)
@@ -225,6 +265,208 @@ def icmperr(dst, qsrc, qsport, qdst, qdport):
     try:
         s.sendto(bytes(msg), (dst, 0))
         return "ok"
+    except OSError as e:
+        return err_name(e)
+
+
+# DNS: just enough of RFC 1035 to ask one question and read the addresses
+# in the answer section.
+QTYPES = {"A": 1, "AAAA": 28, "CNAME": 5, "MX": 15, "TXT": 16, "ANY": 255}
+
+
+def dns_name(name):
+    out = b""
+    for label in name.rstrip(".").split("."):
+        out += bytes([len(label)]) + label.encode()
+    return out + b"\0"
+
+
+def dns_question(name, qtype):
+    return dns_name(name) + struct.pack("!HH", qtype, 1)
+
+
+def dns_query(qid, name, qtype):
+    return struct.pack("!HHHHHH", qid, 0x0100, 1, 0, 0, 0) + dns_question(name, qtype)
+
+
+def dns_record(addr, ttl=300):
+    """An A or AAAA record owned by the question's name (pointer to 12)."""
+    fam = family(addr)
+    rdata = socket.inet_pton(fam, addr)
+    rtype = QTYPES["AAAA"] if fam == socket.AF_INET6 else QTYPES["A"]
+    return b"\xc0\x0c" + struct.pack("!HHIH", rtype, 1, ttl, len(rdata)) + rdata
+
+
+def dns_response(qid, name, qtype, addrs, ttl=300):
+    return (struct.pack("!HHHHHH", qid, 0x8180, 1, len(addrs), 0, 0)
+            + dns_question(name, qtype) + b"".join(dns_record(a, ttl) for a in addrs))
+
+
+def skip_name(msg, off):
+    while True:
+        n = msg[off]
+        if n == 0:
+            return off + 1
+        if n & 0xc0 == 0xc0:
+            return off + 2
+        off += 1 + n
+
+
+def dns_word(msg):
+    """"ok" and the answer's A/AAAA addresses, or the RCODE's word."""
+    if len(msg) < 12:
+        return "garbled"
+    rcode = msg[3] & 15
+    if rcode == 5:
+        return "refused"
+    if rcode == 3:
+        return "nxdomain"
+    if rcode:
+        return f"rcode{rcode}"
+    try:
+        qdcount, ancount = struct.unpack_from("!HH", msg, 4)
+        off = 12
+        for _ in range(qdcount):
+            off = skip_name(msg, off) + 4
+        addrs = []
+        for _ in range(ancount):
+            off = skip_name(msg, off)
+            rtype, _, _, rdlen = struct.unpack_from("!HHIH", msg, off)
+            off += 10
+            rdata = msg[off:off + rdlen]
+            if rtype == 1 and rdlen == 4:
+                addrs.append(socket.inet_ntop(socket.AF_INET, rdata))
+            elif rtype == 28 and rdlen == 16:
+                addrs.append(socket.inet_ntop(socket.AF_INET6, rdata))
+            off += rdlen
+    except (IndexError, struct.error):
+        return "garbled"
+    return " ".join(["ok"] + addrs)
+
+
+def qtype_of(word):
+    return QTYPES[word.upper()] if word.upper() in QTYPES else int(word)
+
+
+def recv_answer(s, qid, deadline):
+    """The next datagram on S answering QID; datagrams with another id are
+    ignored (as a resolver does). Raises socket.timeout at DEADLINE."""
+    while True:
+        left = deadline - time.monotonic()
+        if left <= 0:
+            raise socket.timeout()
+        s.settimeout(left)
+        msg = s.recv(65535)
+        if len(msg) >= 12 and struct.unpack_from("!H", msg)[0] == qid:
+            return msg
+
+
+def recv_exact(s, n):
+    data = b""
+    while len(data) < n:
+        chunk = s.recv(n - len(data))
+        if not chunk:
+            return None
+        data += chunk
+    return data
+
+
+def dns(server, name, qtype, tcp=False):
+    qid = random.randrange(65536)
+    query = dns_query(qid, name, qtype)
+    s = bound(socket.socket(family(server), socket.SOCK_STREAM if tcp else socket.SOCK_DGRAM))
+    s.settimeout(TIMEOUT)
+    try:
+        s.connect((server, 53))
+        if not tcp:
+            s.send(query)
+            return dns_word(recv_answer(s, qid, time.monotonic() + TIMEOUT))
+        s.sendall(struct.pack("!H", len(query)) + query)
+        head = recv_exact(s, 2)
+        msg = head and recv_exact(s, struct.unpack("!H", head)[0])
+        if not msg:
+            return "closed"
+        return dns_word(msg) if struct.unpack_from("!H", msg)[0] == qid else "garbled"
+    except OSError as e:
+        return err_name(e)
+    finally:
+        s.close()
+
+
+def dnsmany(server, suffix, first, n):
+    """Gives up after 10 failures: each may have waited TIMEOUT."""
+    failed = 0
+    for i in range(first, first + n):
+        if not dns(server, f"n{i}.{suffix}", QTYPES["A"]).startswith("ok"):
+            failed += 1
+            if failed == 10:
+                break
+    return str(failed)
+
+
+def raw_socket(dst):
+    s = socket.socket(family(dst), socket.SOCK_RAW, socket.IPPROTO_RAW)
+    if ":" in dst:
+        s.setsockopt(socket.IPPROTO_IPV6, 36, 1)  # IPV6_HDRINCL
+    return s
+
+
+def dnsforge(server, name, addr):
+    """A real query, then a forged answer to it from inside: the same
+    addresses, ports, id and question, through a raw socket."""
+    qtype = QTYPES["AAAA"] if ":" in addr else QTYPES["A"]
+    qid = random.randrange(65536)
+    s = bound(socket.socket(family(server), socket.SOCK_DGRAM))
+    try:
+        s.connect((server, 53))
+        own, port = s.getsockname()[:2]
+        s.send(dns_query(qid, name, qtype))
+        forged = dns_response(qid, name, qtype, [addr])
+        raw_socket(server).sendto(ip_datagram(server, own, port, forged, sport=53), (own, 0))
+    except OSError as e:
+        return err_name(e)
+    words = ["sent"]
+    deadline = time.monotonic() + TIMEOUT
+    try:
+        while len(words) < 3:
+            words.append(dns_word(recv_answer(s, qid, deadline)).replace("ok ", "").replace(" ", ","))
+            deadline = min(deadline, time.monotonic() + 1)
+    except OSError:
+        pass
+    return " ".join(words)
+
+
+def dnsanswer(src, dst, dport, name, addr):
+    qtype = QTYPES["AAAA"] if ":" in addr else QTYPES["A"]
+    msg = dns_response(random.randrange(65536), name, qtype, [addr])
+    return send_all(lambda p: raw_socket(dst).sendto(p, (dst, 0)),
+                    [ip_datagram(src, dst, dport, msg, sport=53)])
+
+
+def dnsbad(server, kind):
+    qid = random.randrange(65536)
+    question = dns_question("www.example.test", QTYPES["A"])
+    if kind == "garbage":
+        msg = b"\x12\x34this is not a DNS query"
+    elif kind == "twoq":
+        msg = (struct.pack("!HHHHHH", qid, 0x0100, 2, 0, 0, 0) + question
+               + dns_question("www2.example.test", QTYPES["A"]))
+    elif kind == "answer":
+        msg = (struct.pack("!HHHHHH", qid, 0x0100, 1, 1, 0, 0) + question
+               + dns_record("192.0.2.1"))
+    elif kind == "noq":
+        msg = struct.pack("!HHHHHH", qid, 0x0100, 0, 0, 0, 0)
+    else:
+        raise SystemExit(f"unknown malformed query {kind}")
+    s = bound(socket.socket(family(server), socket.SOCK_DGRAM))
+    try:
+        s.connect((server, 53))
+        s.send(msg)
+    except OSError as e:
+        return err_name(e)
+    try:
+        return dns_word(recv_answer(s, struct.unpack_from("!H", msg)[0],
+                                    time.monotonic() + TIMEOUT))
     except OSError as e:
         return err_name(e)
 
@@ -340,6 +582,21 @@ def main():
     if sys.argv[1] == "icmperr":
         print(icmperr(sys.argv[2], sys.argv[3], int(sys.argv[4]), sys.argv[5],
                       int(sys.argv[6])))
+        return
+    if sys.argv[1] == "dns":
+        print(dns(sys.argv[2], sys.argv[3], qtype_of(sys.argv[4]), sys.argv[5:] == ["tcp"]))
+        return
+    if sys.argv[1] == "dnsmany":
+        print(dnsmany(sys.argv[2], sys.argv[3], int(sys.argv[4]), int(sys.argv[5])))
+        return
+    if sys.argv[1] == "dnsforge":
+        print(dnsforge(sys.argv[2], sys.argv[3], sys.argv[4]))
+        return
+    if sys.argv[1] == "dnsanswer":
+        print(dnsanswer(sys.argv[2], sys.argv[3], int(sys.argv[4]), sys.argv[5], sys.argv[6]))
+        return
+    if sys.argv[1] == "dnsbad":
+        print(dnsbad(sys.argv[2], sys.argv[3]))
         return
     if sys.argv[1] == "rawudp":
         print(rawudp(sys.argv[2], sys.argv[3], int(sys.argv[4]), int(sys.argv[5])))
