@@ -41,38 +41,78 @@ struct payload {
 	u8 *copy;
 };
 
-static int payload_get(struct sk_buff *skb, const struct sbxfw_dns_packet *dp,
-		       struct payload *pl)
+/*
+ * Where the transport payload of @skb lies, by the IP header's length (a
+ * frame's padding is no payload); for TCP also the header, in @th.
+ */
+static int payload_bounds(struct sk_buff *skb,
+			  const struct sbxfw_dns_packet *dp,
+			  struct tcphdr *th, unsigned int *off, size_t *len)
 {
-	unsigned int off;
-	size_t len;
+	unsigned int nhoff = skb_network_offset(skb), end;
 
-	memset(pl, 0, sizeof(*pl));
+	if (dp->key.family == 4) {
+		struct iphdr _iph;
+		const struct iphdr *iph;
+
+		iph = skb_header_pointer(skb, nhoff, sizeof(_iph), &_iph);
+		if (!iph)
+			return -EINVAL;
+		end = nhoff + ntohs(iph->tot_len);
+	} else {
+		struct ipv6hdr _ip6h;
+		const struct ipv6hdr *ip6h;
+
+		ip6h = skb_header_pointer(skb, nhoff, sizeof(_ip6h), &_ip6h);
+		if (!ip6h)
+			return -EINVAL;
+		end = nhoff + sizeof(*ip6h) + ntohs(ip6h->payload_len);
+	}
+	if (end > skb->len)
+		return -EINVAL;
 	if (dp->protocol == IPPROTO_UDP) {
 		struct udphdr _uh;
 		const struct udphdr *uh;
 
 		uh = skb_header_pointer(skb, dp->thoff, sizeof(_uh), &_uh);
-		if (!uh)
+		if (!uh || ntohs(uh->len) < sizeof(*uh) ||
+		    dp->thoff + ntohs(uh->len) > end)
 			return -EINVAL;
-		len = ntohs(uh->len);
-		if (len < sizeof(*uh) || dp->thoff + len > skb->len)
-			return -EINVAL;
-		off = dp->thoff + sizeof(*uh);
-		len -= sizeof(*uh);
-	} else {
-		struct tcphdr _th;
-		const struct tcphdr *th;
-
-		th = skb_header_pointer(skb, dp->thoff, sizeof(_th), &_th);
-		if (!th || th->doff < 5 || dp->thoff + th->doff * 4 > skb->len)
-			return -EINVAL;
-		off = dp->thoff + th->doff * 4;
-		len = skb->len - off;
-	}
-	pl->len = len;
-	if (!len)
+		*off = dp->thoff + sizeof(*uh);
+		*len = ntohs(uh->len) - sizeof(*uh);
 		return 0;
+	}
+	if (skb_copy_bits(skb, dp->thoff, th, sizeof(*th)) || th->doff < 5 ||
+	    dp->thoff + th->doff * 4 > end)
+		return -EINVAL;
+	*off = dp->thoff + th->doff * 4;
+	*len = end - *off;
+	return 0;
+}
+
+/*
+ * A query's bytes, made the skb's own first: page fragments a sandbox
+ * passed in (splice, MSG_ZEROCOPY, a packet ring) stay writable to it
+ * after they were judged, and what leaves must be what was judged.
+ */
+static int query_payload(struct sk_buff *skb, unsigned int off, size_t len,
+			 struct payload *pl)
+{
+	memset(pl, 0, sizeof(*pl));
+	if (len > SBXFW_DNS_QUERY_SEGMENT_MAX ||
+	    skb_ensure_writable(skb, off + len))
+		return -EINVAL;
+	pl->data = skb->data + off;
+	pl->len = len;
+	return 0;
+}
+
+/* An answer's bytes, which come from outside: in place when linear. */
+static int answer_payload(struct sk_buff *skb, unsigned int off, size_t len,
+			  struct payload *pl)
+{
+	memset(pl, 0, sizeof(*pl));
+	pl->len = len;
 	if (off + len <= skb_headlen(skb)) {
 		pl->data = skb->data + off;
 		return 0;
@@ -220,49 +260,86 @@ static int send_refusal(struct net *net, struct sk_buff *skb,
 	uh->dest = dp->key.local_port;
 	uh->len = htons(udplen);
 	uh->check = 0;
-	sbxfw_dns_refusal(query, q, skb_put(nskb, q->end), q->end);
+	if (!sbxfw_dns_refusal(query, q, skb_put(nskb, q->end), q->end)) {
+		kfree_skb(nskb);
+		return -EINVAL;
+	}
 	udp_checksum(nskb, family, uh, udplen);
 	return send_reply(net, skb, nskb, family);
 }
 
+/*
+ * A TCP segment of queries may be judged on its own only where the judged
+ * stream ends (flow.c); urgent data would be cut out of the stream by the
+ * resolver, shifting what follows.
+ */
+static bool tcp_segment_judgeable(const struct sbxfw_dns_packet *dp,
+				  const struct tcphdr *th, size_t len)
+{
+	u32 seq = ntohl(th->seq);
+
+	if (th->urg || !dp->flows)
+		return false;
+	if (th->syn) {
+		if (!sbxfw_flow_stream_open(dp->flows, &dp->key, dp->life,
+					    seq + 1))
+			return false;
+		seq++;
+	}
+	return !len || sbxfw_flow_stream_claim(dp->flows, &dp->key, seq, len);
+}
+
 enum sbxfw_dns_verdict sbxfw_dns_query(struct sk_buff *skb,
-				       const struct nf_hook_state *state,
 				       const struct sbxfw_dns_packet *dp)
 {
-	enum sbxfw_dns_verdict verdict = SBXFW_DNS_PASS;
 	struct sbxfw_dns_question q;
+	struct tcphdr th;
 	struct payload pl;
+	unsigned int off;
 	const u8 *msg;
-	size_t off = 0, len;
+	size_t pos = 0, len;
 	int rule, err;
 
-	if (payload_get(skb, dp, &pl))
+	/* Segmentation would make several datagrams of what is judged one. */
+	if (skb_is_gso(skb) || payload_bounds(skb, dp, &th, &off, &len))
 		return SBXFW_DNS_DROP;
-	while (!(err = next_message(&pl, dp->protocol, &off, &msg, &len))) {
-		if (sbxfw_dns_parse_query(msg, len, &q)) {
-			verdict = SBXFW_DNS_DROP;
-			break;
-		}
+	if (dp->protocol == IPPROTO_TCP && !tcp_segment_judgeable(dp, &th, len))
+		return SBXFW_DNS_DROP;
+	if (!len)
+		return SBXFW_DNS_PASS;
+	if (query_payload(skb, off, len, &pl))
+		return SBXFW_DNS_DROP;
+	while (!(err = next_message(&pl, dp->protocol, &pos, &msg, &len))) {
+		if (sbxfw_dns_parse_query(msg, len, &q))
+			return SBXFW_DNS_DROP;
 		if (sbxfw_policy_eval_name(dp->policy, q.name, q.name_len,
-					   &rule) != SBXFW_ACTION_ALLOW) {
-			verdict = SBXFW_DNS_REFUSE;
-			break;
-		}
+					   &rule) != SBXFW_ACTION_ALLOW)
+			return SBXFW_DNS_REFUSE;
 		/* Without a record its answer teaches nothing: it may go. */
 		if (dp->flows)
 			sbxfw_flow_note_query(dp->flows, &dp->key, dp->life,
 					      query_tag(&q));
 	}
-	if (err == -EINVAL)	/* a TCP query split across segments */
-		verdict = SBXFW_DNS_DROP;
-	if (verdict == SBXFW_DNS_REFUSE && dp->protocol == IPPROTO_UDP &&
-	    (state->pf == NFPROTO_IPV4 || state->pf == NFPROTO_IPV6) &&
-	    !send_refusal(state->net, skb, dp, msg, &q)) {
-		consume_skb(skb);
-		verdict = SBXFW_DNS_STOLEN;
-	}
-	kfree(pl.copy);
-	return verdict;
+	/* -EINVAL: a TCP message that does not end in the segment. */
+	return err == -ENOENT ? SBXFW_DNS_PASS : SBXFW_DNS_DROP;
+}
+
+bool sbxfw_dns_send_refusal(struct sk_buff *skb,
+			    const struct nf_hook_state *state,
+			    const struct sbxfw_dns_packet *dp)
+{
+	struct sbxfw_dns_question q;
+	struct tcphdr th;
+	unsigned int off;
+	size_t len;
+
+	/* sbxfw_dns_query() made the query linear and checked it. */
+	if (dp->protocol != IPPROTO_UDP ||
+	    payload_bounds(skb, dp, &th, &off, &len) ||
+	    off + len > skb_headlen(skb) ||
+	    sbxfw_dns_parse_query(skb->data + off, len, &q))
+		return false;
+	return !send_refusal(state->net, skb, dp, skb->data + off, &q);
 }
 
 struct answer {
@@ -276,9 +353,7 @@ static int check_addr(void *arg, const struct sbxfw_dns_addr *a)
 {
 	const struct answer *ans = arg;
 
-	if (!ans->dp->policy->dns.allow_rebinding &&
-	    sbxfw_addr_internal(a->family, a->addr) &&
-	    !sbxfw_policy_names_addr(ans->dp->policy, a->family, a->addr))
+	if (sbxfw_policy_rebinds(ans->dp->policy, a->family, a->addr))
 		return -EACCES;
 	return 0;
 }
@@ -321,13 +396,22 @@ enum sbxfw_dns_verdict sbxfw_dns_answer(struct sk_buff *skb,
 {
 	enum sbxfw_dns_verdict verdict = SBXFW_DNS_PASS;
 	struct payload pl;
+	struct tcphdr th;
+	unsigned int off;
 	const u8 *msg;
-	size_t off = 0, len;
+	size_t pos = 0, len;
 
-	/* Without the query's record nothing is learned: judge it as is. */
-	if (!dp->flows || payload_get(skb, dp, &pl))
+	/*
+	 * Only the sandbox's own flows to a resolver may be answered: what
+	 * else comes from port 53 costs nothing more (nor does a segmented
+	 * answer, which teaches nothing).
+	 */
+	if (!dp->flows || skb_is_gso(skb) ||
+	    !sbxfw_flow_exists(dp->flows, &dp->key, SBXFW_FLOW_EGRESS) ||
+	    payload_bounds(skb, dp, &th, &off, &len) || !len ||
+	    answer_payload(skb, off, len, &pl))
 		return SBXFW_DNS_PASS;
-	while (!next_message(&pl, dp->protocol, &off, &msg, &len)) {
+	while (!next_message(&pl, dp->protocol, &pos, &msg, &len)) {
 		if (!answer_message(dp, msg, len)) {
 			verdict = SBXFW_DNS_DROP;
 			break;

@@ -28,17 +28,27 @@ enum sbxfw_dns_verdict {
 	SBXFW_DNS_PASS,		/* judge it like any other packet */
 	SBXFW_DNS_DROP,		/* drop it: malformed, or rebinding */
 	SBXFW_DNS_REFUSE,	/* a refused query: deny it */
-	SBXFW_DNS_STOLEN,	/* a refused query, answered and consumed */
 };
+
+/* Bytes of queries one segment may carry (a query is at most ~350). */
+#define SBXFW_DNS_QUERY_SEGMENT_MAX	1024
 
 /*
  * A query leaving the sandbox, already allowed to its resolver by the
  * rules: passes if its names are allowed, and is then remembered on its
- * flow; a refused UDP query is answered REFUSED at once.
+ * flow. Makes the judged bytes the skb's own (it may reallocate its head).
  */
 enum sbxfw_dns_verdict sbxfw_dns_query(struct sk_buff *skb,
-				       const struct nf_hook_state *state,
 				       const struct sbxfw_dns_packet *dp);
+/*
+ * Answers a UDP query that sbxfw_dns_query() refused with REFUSED, from
+ * its resolver's address, to its source, which the caller made sure is
+ * where the query came from. Returns whether it was sent; the query is
+ * still the caller's.
+ */
+bool sbxfw_dns_send_refusal(struct sk_buff *skb,
+			    const struct nf_hook_state *state,
+			    const struct sbxfw_dns_packet *dp);
 /*
  * An answer entering the sandbox from outside: learned from when it
  * answers a query on its flow; dropped if it rebinds a public name to an

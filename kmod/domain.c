@@ -7,7 +7,8 @@
  * matches, as most sandbox APIs have it). A name is matched by looking up
  * the name itself (exact and below sets) and then each shorter suffix at
  * a label boundary (below sets only): one lookup per label, whatever the
- * number of patterns.
+ * number of patterns. Suffixes are hashed from their last byte back, so
+ * that one pass over a name, right to left, hashes all its suffixes.
  *
  * Suffixes point into the spec's pattern strings, which the compiled
  * policy owns along with this table.
@@ -32,6 +33,21 @@ struct sbxfw_domains {
 	u32 *buckets;			/* first suffix of each, or NO_SUFFIX */
 	struct suffix *suffixes;
 };
+
+/* One more byte, to the left, of a suffix's hash. */
+static u32 hash_left(u32 hash, char c)
+{
+	return sbxfw_fnv1a(hash, &c, 1);
+}
+
+static u32 suffix_hash(const char *name, size_t len)
+{
+	u32 hash = SBXFW_FNV1A_SEED;
+
+	while (len--)
+		hash = hash_left(hash, name[len]);
+	return hash;
+}
 
 static const struct suffix *find(const struct sbxfw_domains *d,
 				 const char *name, size_t len, u32 hash)
@@ -60,7 +76,7 @@ static void add(struct sbxfw_domains *d, const char *pattern,
 	bool wild = pattern[0] == '*';
 	const char *name = wild ? pattern + 2 : pattern;
 	size_t len = strlen(name);
-	u32 hash = sbxfw_fnv1a(SBXFW_FNV1A_SEED, name, len);
+	u32 hash = suffix_hash(name, len);
 	struct suffix *s = (struct suffix *)find(d, name, len, hash);
 
 	if (!s) {
@@ -131,23 +147,24 @@ bool sbxfw_domains_match(const struct sbxfw_domains *domains,
 			 const char *name, size_t len,
 			 struct sbxfw_rule_set *rules)
 {
+	u32 hash = SBXFW_FNV1A_SEED;
 	const struct suffix *s;
 	bool any = false;
-	size_t i;
+	size_t i = len;
 
 	if (!domains || !len)
 		return false;
-	s = find(domains, name, len,
-		 sbxfw_fnv1a(SBXFW_FNV1A_SEED, name, len));
-	if (s)
-		any = merge(rules, &s->exact) | merge(rules, &s->below);
-	for (i = 0; i < len; i++) {
-		if (name[i] != '.')
+	/* Right to left: at each label's start, the suffix from there. */
+	while (i--) {
+		hash = hash_left(hash, name[i]);
+		if (i && name[i - 1] != '.')
 			continue;
-		s = find(domains, name + i + 1, len - i - 1,
-			 sbxfw_fnv1a(SBXFW_FNV1A_SEED, name + i + 1,
-				     len - i - 1));
-		if (s && merge(rules, &s->below))
+		s = find(domains, name + i, len - i, hash);
+		if (!s)
+			continue;
+		if (!i && merge(rules, &s->exact))
+			any = true;
+		if (merge(rules, &s->below))
 			any = true;
 	}
 	return any;

@@ -33,6 +33,7 @@ struct sbxfw_flow {
 	u8 life;			/* enum sbxfw_flow_life */
 	unsigned int next_query;	/* slot the next query takes */
 	u64 queries[SBXFW_FLOW_QUERIES];	/* outstanding, 0: free */
+	u64 stream;			/* see stream_state(), 0: unknown */
 	struct rcu_head rcu;
 };
 
@@ -184,6 +185,7 @@ static struct sbxfw_flow *insert(struct sbxfw_flows *flows,
 	f->key = *key;
 	f->next_query = 0;
 	memset(f->queries, 0, sizeof(f->queries));
+	f->stream = 0;
 	f->flags = BIT(origin);
 	f->life = life;
 	f->expires = jiffies + lifetimes[f->life];
@@ -228,6 +230,7 @@ static struct sbxfw_flow *note(struct sbxfw_flows *flows,
 		WRITE_ONCE(f->life, SBXFW_FLOW_DATAGRAM);
 		for (i = 0; i < SBXFW_FLOW_QUERIES; i++)
 			WRITE_ONCE(f->queries[i], 0);
+		WRITE_ONCE(f->stream, 0);
 	} else if (!test_bit(origin, &f->flags)) {
 		set_bit(origin, &f->flags);
 	}
@@ -306,9 +309,52 @@ bool sbxfw_flow_take_query(struct sbxfw_flows *flows,
 
 	for (i = 0; f && i < SBXFW_FLOW_QUERIES; i++)
 		if (READ_ONCE(f->queries[i]) == tag &&
-		    cmpxchg(&f->queries[i], tag, 0) == tag)
+		    cmpxchg64(&f->queries[i], tag, 0) == tag)
 			return true;
 	return false;
+}
+
+/* The last judged segment of a stream, and a bit that says it is known. */
+static u64 stream_state(u32 seq, u16 len)
+{
+	return (u64)seq << 32 | (u64)len << 1 | 1;
+}
+
+bool sbxfw_flow_stream_open(struct sbxfw_flows *flows,
+			    const struct sbxfw_flow_key *key,
+			    enum sbxfw_flow_life life, u32 seq)
+{
+	struct sbxfw_flow *f = note(flows, key, SBXFW_FLOW_EGRESS, life);
+
+	if (!f)
+		return false;
+	/*
+	 * Once: a later SYN (the resolver ignores it inside a connection)
+	 * must not move the stream's end back over judged bytes.
+	 */
+	cmpxchg64(&f->stream, 0, stream_state(seq, 0));
+	return true;
+}
+
+bool sbxfw_flow_stream_claim(struct sbxfw_flows *flows,
+			     const struct sbxfw_flow_key *key, u32 seq,
+			     u16 len)
+{
+	struct sbxfw_flow *f = live(flows, key, SBXFW_FLOW_EGRESS);
+	u32 last_seq, last_len;
+	u64 old;
+
+	if (!f)
+		return false;
+	old = READ_ONCE(f->stream);
+	if (!(old & 1))
+		return false;
+	last_seq = old >> 32;
+	last_len = (u16)(old >> 1);
+	if (seq == last_seq && len <= last_len)
+		return true;
+	return seq == last_seq + last_len &&
+	       cmpxchg64(&f->stream, old, stream_state(seq, len)) == old;
 }
 
 unsigned int sbxfw_flows_count(const struct sbxfw_flows *flows)

@@ -94,6 +94,27 @@ bool sbxfw_flow_note_query(struct sbxfw_flows *flows,
 bool sbxfw_flow_take_query(struct sbxfw_flows *flows,
 			   const struct sbxfw_flow_key *key, u64 tag);
 
+/*
+ * The sandbox's TCP flows to resolvers are judged segment by segment, so
+ * each segment must begin a message where the judged stream ends: a
+ * segment that overlaps judged bytes could reframe the stream the
+ * resolver reads. The flow keeps the last segment of queries judged.
+ *
+ * sbxfw_flow_stream_open: the stream begins at @seq (after the SYN), unless
+ * the flow's stream is known already: a flow is one connection, so a
+ * client that reuses its ports within the flow's life is not served.
+ * sbxfw_flow_stream_claim: whether [@seq, @seq + @len) may be judged on
+ * its own: it starts where the stream ends (and is claimed, so that a
+ * racing segment cannot claim it too), or it starts the last judged
+ * segment again (a retransmission, judged again) and ends within it.
+ */
+bool sbxfw_flow_stream_open(struct sbxfw_flows *flows,
+			    const struct sbxfw_flow_key *key,
+			    enum sbxfw_flow_life life, u32 seq);
+bool sbxfw_flow_stream_claim(struct sbxfw_flows *flows,
+			     const struct sbxfw_flow_key *key, u32 seq,
+			     u16 len);
+
 /* Whether a live flow opened by @origin exists; changes nothing. */
 bool sbxfw_flow_exists(struct sbxfw_flows *flows,
 		       const struct sbxfw_flow_key *key,

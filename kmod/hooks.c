@@ -558,7 +558,12 @@ static void dns_packet(const struct judge *j, const struct packet *p,
 	dp->thoff = p->thoff;
 }
 
-/* A query the rules let out: its names decide (dnshook.c). */
+/*
+ * A query the rules let out: its names decide (dnshook.c). A refused UDP
+ * query is answered REFUSED, stolen so that its send succeeds, but only
+ * to a source it came from: else the answer would carry the question to
+ * an address of the sender's choosing.
+ */
 static unsigned int dns_query(struct sk_buff *skb,
 			      const struct nf_hook_state *state,
 			      const struct judge *j, const struct packet *p)
@@ -567,16 +572,21 @@ static unsigned int dns_query(struct sk_buff *skb,
 
 	dns_packet(j, p, rcu_dereference(sbxfw_pernet(state->net)->flows),
 		   &dp);
-	switch (sbxfw_dns_query(skb, state, &dp)) {
+	switch (sbxfw_dns_query(skb, &dp)) {
 	case SBXFW_DNS_PASS:
 		return NF_ACCEPT;
 	case SBXFW_DNS_REFUSE:
-		return deny(skb, state, p);
-	case SBXFW_DNS_STOLEN:
-		return NF_STOLEN;
+		break;
 	default:
 		return NF_DROP;
 	}
+	if (p->protocol == IPPROTO_UDP && state->pf != NFPROTO_NETDEV &&
+	    source_answerable(state, p) &&
+	    sbxfw_dns_send_refusal(skb, state, &dp)) {
+		consume_skb(skb);
+		return NF_STOLEN;
+	}
+	return deny(skb, state, p);
 }
 
 /* @p is NULL when the packet cannot be classified. */
@@ -633,7 +643,17 @@ static unsigned int judge(struct sk_buff *skb, const struct nf_hook_state *state
 	ok = p->icmp_error ? error_allowed(&j, skb, p) : allowed(&j, p, true);
 	if (!ok)
 		return deny(skb, state, p);
-	if (j.learned && travel == SBXFW_DIR_EGRESS && dns_port(p, p->dport))
+	if (!j.learned || travel != SBXFW_DIR_EGRESS)
+		return NF_ACCEPT;
+	/*
+	 * An answer forged inside the sandbox, sent out with a resolver's
+	 * address, could come back in through a host that routes it back
+	 * (hairpin) and teach its query's name: what leaves from port 53
+	 * must come from where it says.
+	 */
+	if (dns_port(p, p->sport) && !source_answerable(state, p))
+		return NF_DROP;
+	if (dns_port(p, p->dport))
 		return dns_query(skb, state, &j, p);
 	return NF_ACCEPT;
 }

@@ -129,8 +129,9 @@ bool sbxfw_learned_add(struct sbxfw_learned *learned,
 		       u32 ttl)
 {
 	unsigned long now = jiffies, expires;
+	struct entry *e, *oldest = NULL;
 	struct hlist_head *head;
-	struct entry *e;
+	unsigned int names = 0;
 	bool ok = true;
 
 	if (len > SBXFW_MAX_DOMAIN_LEN)
@@ -141,17 +142,25 @@ bool sbxfw_learned_add(struct sbxfw_learned *learned,
 
 	spin_lock_bh(&learned->lock);
 	hlist_for_each_entry(e, head, node) {
-		if (holds(e, family, addr) && e->len == len &&
-		    !memcmp(e->name, name, len)) {
+		if (!holds(e, family, addr))
+			continue;
+		if (e->len == len && !memcmp(e->name, name, len)) {
 			/* Answered again: it lives on, and is young again. */
 			if (time_after(expires, e->expires))
 				WRITE_ONCE(e->expires, expires);
 			list_move_tail(&e->age, &learned->age);
 			goto out;
 		}
+		names++;
+		if (!oldest || time_before(e->expires, oldest->expires))
+			oldest = e;
 	}
-	/* A swap may have lowered the bound: then more than one goes. */
-	while (learned->count >= policy->dns.max_learned)
+	if (names >= SBXFW_LEARNED_NAMES_PER_ADDR) {
+		remove(learned, oldest);
+		atomic_long_inc(&learned->evicted);
+	}
+	/* Pruning before a swap brought the table within the new bound. */
+	if (learned->count >= policy->dns.max_learned)
 		make_room(learned, now);
 	e = kmalloc(struct_size(e, name, len + 1), GFP_ATOMIC | __GFP_NOWARN);
 	if (!e) {
@@ -208,7 +217,8 @@ void sbxfw_learned_prune(struct sbxfw_learned *learned,
 	list_for_each_entry_safe(e, tmp, &learned->age, age) {
 		if (!policy || !alive(e, now) ||
 		    sbxfw_policy_eval_name(policy, e->name, e->len, &rule) !=
-		    SBXFW_ACTION_ALLOW)
+		    SBXFW_ACTION_ALLOW ||
+		    sbxfw_policy_rebinds(policy, e->family, e->addr))
 			remove(learned, e);
 	}
 	/* Within the new policy's bound, so that no answer has to trim. */

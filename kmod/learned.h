@@ -19,6 +19,12 @@
 /* Addresses one answer may teach: a resolver cannot flood the table. */
 #define SBXFW_LEARNED_PER_ANSWER	32
 /*
+ * Names one address is learned under at most (the oldest gives way): each
+ * packet to it matches them all, so a wildcard zone whose names all
+ * resolve to one address must not make that cost grow.
+ */
+#define SBXFW_LEARNED_NAMES_PER_ADDR	8
+/*
  * An entry lives for its record's TTL, clamped to the policy's dns
  * min_ttl and max_ttl, and while it carries traffic, until
  * SBXFW_LEARNED_IDLE seconds after its last packet: a TTL-0 answer still
@@ -50,8 +56,9 @@ bool sbxfw_learned_rules(struct sbxfw_learned *learned,
 			 const struct sbxfw_policy *policy, u8 family,
 			 const void *addr, struct sbxfw_rule_set *rules);
 /*
- * Control plane: drops the entries whose name @policy no longer allows
- * (all of them when @policy is NULL).
+ * Control plane: drops the entries whose name @policy no longer allows,
+ * or whose address it takes for rebinding (all of them when @policy is
+ * NULL), and evicts the oldest beyond its bound.
  */
 void sbxfw_learned_prune(struct sbxfw_learned *learned,
 			 const struct sbxfw_policy *policy);

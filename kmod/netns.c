@@ -101,6 +101,13 @@ int sbxfw_publish(struct net *net, struct sbxfw_policy *policy)
 			kfree(active);
 			return err;
 		}
+		/*
+		 * What the new policy refuses is forgotten (and so cut), and
+		 * the table is within its bound before any answer meets it.
+		 */
+		learned = rcu_dereference_protected(sn->learned,
+						    lockdep_is_held(&sn->lock));
+		sbxfw_learned_prune(learned, policy);
 	}
 	old = rcu_replace_pointer(sn->active, active,
 				  lockdep_is_held(&sn->lock));
@@ -108,10 +115,6 @@ int sbxfw_publish(struct net *net, struct sbxfw_policy *policy)
 	atomic_inc(&changes);
 	if (!filters)
 		set_hooks(net, sn, false);
-	/* What the new policy refuses is forgotten (and cut). */
-	learned = rcu_dereference_protected(sn->learned,
-					    lockdep_is_held(&sn->lock));
-	sbxfw_learned_prune(learned, policy);
 	sbxfw_active_put(old);
 	return 0;
 }

@@ -297,6 +297,7 @@ int sbxfw_policy_compile(struct sbxfw_policy_spec *spec,
 		r->ports = rs->ports;
 		/* "any" names no address in particular. */
 		if (rs->action == SBXFW_ACTION_ALLOW &&
+		    rs->direction == SBXFW_DIR_EGRESS &&
 		    ((rs->presets & ~SBXFW_PRESET_F_ANY) || rs->ncidrs4 ||
 		     rs->ncidrs6))
 			p->addressed_allow.bits[i / 64] |= 1ULL << (i % 64);
@@ -443,21 +444,44 @@ static bool in_prefix(const u8 *addr, const u8 *prefix, unsigned int len)
 	       !((addr[i] ^ prefix[i]) & (u8)(0xff00 >> (len % 8)));
 }
 
-bool sbxfw_addr_internal(u8 family, const void *addr)
+/* Internal besides the presets: what a public name has no business being. */
+static const struct preset internal[] = {
+	{ 0, 4, 8, { 0 } },				/* "this network" */
+	{ 0, 4, 24, { 224 } },				/* link-local multicast */
+	{ 0, 4, 4, { 240 } },				/* reserved, broadcast */
+	{ 0, 6, 128, { 0 } },				/* unspecified */
+	{ 0, 6, 96, { [10] = 0xff, [11] = 0xff } },	/* IPv4-mapped */
+	{ 0, 6, 16, { 0xff, 0x02 } },			/* link-local multicast */
+	{ 0, 6, 10, { 0xfe, 0xc0 } },			/* site-local */
+	{ 0, 6, 48, { 0x00, 0x64, 0xff, 0x9b, 0x00, 0x01 } },	/* local NAT64 */
+};
+
+static bool in_list(const struct preset *list, unsigned int n, u8 family,
+		    const u8 *addr, bool multicast)
 {
-	static const u8 unspecified[16] = { };
-	static const u8 mapped[16] = { [10] = 0xff, [11] = 0xff };
 	unsigned int i;
 
-	for (i = 0; i < ARRAY_SIZE(presets); i++)
-		if (presets[i].family == family &&
-		    !(presets[i].flag & SBXFW_PRESET_F_MULTICAST) &&
-		    in_prefix(addr, presets[i].addr, presets[i].prefix_len))
+	for (i = 0; i < n; i++)
+		if (list[i].family == family &&
+		    (multicast || !(list[i].flag & SBXFW_PRESET_F_MULTICAST)) &&
+		    in_prefix(addr, list[i].addr, list[i].prefix_len))
 			return true;
-	if (family == 4)
-		return in_prefix(addr, unspecified, 8);		/* 0.0.0.0/8 */
-	return in_prefix(addr, unspecified, 128) ||
-	       in_prefix(addr, mapped, 96);
+	return false;
+}
+
+bool sbxfw_addr_internal(u8 family, const void *addr)
+{
+	/* 64:ff9b::/96 reaches the IPv4 address it embeds (NAT64). */
+	static const u8 nat64[16] = { 0x00, 0x64, 0xff, 0x9b };
+	const u8 *a = addr;
+
+	if (family == 6 && in_prefix(a, nat64, 96)) {
+		family = 4;
+		a += 12;
+	}
+	/* Multicast at large is no rebinding target; its link-local part is. */
+	return in_list(presets, ARRAY_SIZE(presets), family, a, false) ||
+	       in_list(internal, ARRAY_SIZE(internal), family, a, true);
 }
 
 bool sbxfw_policy_names_addr(const struct sbxfw_policy *policy, u8 family,
@@ -471,6 +495,14 @@ bool sbxfw_policy_names_addr(const struct sbxfw_policy *policy, u8 family,
 		if (set->bits[word] & policy->addressed_allow.bits[word])
 			return true;
 	return false;
+}
+
+bool sbxfw_policy_rebinds(const struct sbxfw_policy *policy, u8 family,
+			  const void *addr)
+{
+	return !policy->dns.allow_rebinding &&
+	       sbxfw_addr_internal(family, addr) &&
+	       !sbxfw_policy_names_addr(policy, family, addr);
 }
 
 void sbxfw_policy_free(struct sbxfw_policy *policy)

@@ -157,8 +157,15 @@ enum sbxfw_action sbxfw_policy_eval_name(const struct sbxfw_policy *policy,
  * IPv4-mapped. Such answers are DNS rebinding.
  */
 bool sbxfw_addr_internal(u8 family, const void *addr);
-/* Whether an allow rule names @addr by a CIDR or a preset (not "any"). */
+/* Whether an egress allow rule names @addr by a CIDR or a preset, not "any". */
 bool sbxfw_policy_names_addr(const struct sbxfw_policy *policy, u8 family,
 			     const void *addr);
+/*
+ * Whether an answer giving @addr for a name is DNS rebinding under
+ * @policy: an internal address that no allow rule names, unless the
+ * policy's dns options allow rebinding.
+ */
+bool sbxfw_policy_rebinds(const struct sbxfw_policy *policy, u8 family,
+			  const void *addr);
 
 #endif /* _SBXFW_POLICY_H */

@@ -57,12 +57,27 @@ static const struct nla_policy rule_policy[SBXFW_RULE_A_MAX + 1] = {
 				  .len = SBXFW_MAX_DOMAIN_LEN },
 };
 
+/*
+ * Beyond what NLA_POLICY_RANGE's s16 bounds can say; not const, as 6.1's
+ * struct nla_policy points to them without it.
+ */
+static struct netlink_range_validation min_ttl_range = {
+	.min = 1, .max = 24 * 60 * 60,
+};
+
+static struct netlink_range_validation max_ttl_range = {
+	.min = 1, .max = SBXFW_DNS_TTL_LIMIT,
+};
+
+static struct netlink_range_validation max_learned_range = {
+	.min = 1, .max = SBXFW_DNS_MAX_LEARNED_LIMIT,
+};
+
 static const struct nla_policy dns_policy[SBXFW_DNS_A_MAX + 1] = {
-	[SBXFW_DNS_A_MIN_TTL] = NLA_POLICY_RANGE(NLA_U32, 1, 86400),
-	[SBXFW_DNS_A_MAX_TTL] = NLA_POLICY_RANGE(NLA_U32, 1,
-						 SBXFW_DNS_TTL_LIMIT),
+	[SBXFW_DNS_A_MIN_TTL] = NLA_POLICY_FULL_RANGE(NLA_U32, &min_ttl_range),
+	[SBXFW_DNS_A_MAX_TTL] = NLA_POLICY_FULL_RANGE(NLA_U32, &max_ttl_range),
 	[SBXFW_DNS_A_MAX_LEARNED] =
-		NLA_POLICY_RANGE(NLA_U32, 1, SBXFW_DNS_MAX_LEARNED_LIMIT),
+		NLA_POLICY_FULL_RANGE(NLA_U32, &max_learned_range),
 	[SBXFW_DNS_A_ALLOW_REBINDING] = { .type = NLA_FLAG },
 };
 

@@ -65,22 +65,27 @@ static inline void *sbxfw_alloc_array(size_t n, size_t size)
 
 #define be32_to_cpu(x)	ntohl(x)
 
+/* One load and a swap, as in the kernel, so that benchmarks compare. */
 static inline u64 get_unaligned_be64(const void *p)
 {
-	const u8 *b = p;
-	u64 v = 0;
-	int i;
+	u64 v;
 
-	for (i = 0; i < 8; i++)
-		v = v << 8 | b[i];
+	memcpy(&v, p, sizeof(v));
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	v = __builtin_bswap64(v);
+#endif
 	return v;
 }
 
 static inline u32 get_unaligned_be32(const void *p)
 {
-	const u8 *b = p;
+	u32 v;
 
-	return (u32)b[0] << 24 | (u32)b[1] << 16 | (u32)b[2] << 8 | b[3];
+	memcpy(&v, p, sizeof(v));
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	v = __builtin_bswap32(v);
+#endif
+	return v;
 }
 
 #define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))

@@ -586,6 +586,33 @@ t_run "... the table holds at most 16384 entries" bounded
 t_run "... the entries evicted are counted (learned_evicted)" field_is learned_evicted -gt 0
 t_run "... oldest first: n0 is gone, n600 is there" oldest_gone
 
+# --- The dns options: a longer minimum TTL, a smaller table. ---
+OPTIONS='{"mode": "custom", "default": "deny", "dns": {"min_ttl": 600, "max_learned": 40},
+	"rules": ['"$RESOLVERS, $WWW_RULE, $REST_RULES"',
+	{"action": "allow", "protocols": ["tcp"], "ports": ["80"], "destinations": ["*.many.test"]}]}'
+small_table() {
+	ip netns exec "$sbx" python3 "$PROBE" dnsmany "$DNSD" many.test 1 3 >/dev/null &&
+		learned total 40 && field_is learned_evicted -gt 0
+}
+long_ttl() {
+	resolved "$RESOLVER4" ttl0.test A 198.51.100.11 && learned expires 198.51.100.11 590
+}
+fresh "dns options" "$OPTIONS"
+t_run "dns min_ttl 600: a TTL-0 answer is learned for 10 minutes" long_ttl
+t_run "dns max_learned 40: 3 answers of 32 addresses leave at most 40 entries" small_table
+
+# --- Nothing the sandbox forges goes out as DNS: a refused query from a
+# source address it does not own is not answered there (the answer would
+# carry the question to that address), and nothing leaves from port 53
+# with an address not its own (it could come back in as an answer). ---
+fresh "default allow, one name denied" '{"mode": "custom", "default": "allow",
+	"rules": [{"action": "deny", "destinations": ["other.test"]}]}'
+t_run "a refused query from a forged source is dropped, not answered (EPERM)" \
+	test "$(ip netns exec "$sbx" python3 "$PROBE" dnsspoof 203.0.113.10 5000 "$RESOLVER4" other.test)" = EPERM
+t_run "... and one from the sandbox's own address is answered REFUSED" refused "$RESOLVER4" other.test A
+t_run "a datagram from port 53 with a resolver's address does not leave" \
+	test "$(ip netns exec "$sbx" python3 "$PROBE" dnsanswer "$RESOLVER4" 198.51.100.10 5000 www.allowed.test 192.0.2.1)" = 1
+
 # dnsmasq serves each TCP connection in a child of its own; those whose
 # query sbxfw dropped may still be waiting.
 pkill -P "$DNSMASQ_PID" 2>/dev/null

@@ -76,6 +76,11 @@ DNS (dns, dnsmany, dnsforge and dnsbad bind to $PROBE_SRC/$PROBE_SPORT too):
                                     send DST:DPORT an unsolicited answer
                                     (NAME -> ADDR) from SRC:53 through a
                                     raw socket; print how many sends failed
+  probe.py dnsspoof SRC SPORT SERVER NAME
+                                    send SERVER:53 a query for NAME (type A)
+                                    from SRC:SPORT, an address the sender
+                                    need not own, through a raw socket;
+                                    print "ok" or the send's errno name
   probe.py dnsbad SERVER KIND       send SERVER:53 a malformed query over
                                     UDP: KIND garbage (not DNS), twoq (two
                                     questions), answer (a query carrying an
@@ -436,6 +441,17 @@ def dnsforge(server, name, addr):
     return " ".join(words)
 
 
+def dnsspoof(src, sport, server, name):
+    """A query for NAME to SERVER from SRC:SPORT, an address the sender
+    need not own, through a raw socket: "ok" or the send's errno."""
+    msg = dns_query(random.randrange(65536), name, QTYPES["A"])
+    try:
+        raw_socket(server).sendto(ip_datagram(src, server, 53, msg, sport=sport), (server, 0))
+    except OSError as e:
+        return err_name(e)
+    return "ok"
+
+
 def dnsanswer(src, dst, dport, name, addr):
     qtype = QTYPES["AAAA"] if ":" in addr else QTYPES["A"]
     msg = dns_response(random.randrange(65536), name, qtype, [addr])
@@ -591,6 +607,9 @@ def main():
         return
     if sys.argv[1] == "dnsforge":
         print(dnsforge(sys.argv[2], sys.argv[3], sys.argv[4]))
+        return
+    if sys.argv[1] == "dnsspoof":
+        print(dnsspoof(sys.argv[2], int(sys.argv[3]), sys.argv[4], sys.argv[5]))
         return
     if sys.argv[1] == "dnsanswer":
         print(dnsanswer(sys.argv[2], sys.argv[3], int(sys.argv[4]), sys.argv[5], sys.argv[6]))
