@@ -3,6 +3,7 @@
 # make            module for KDIR and sbxfwctl
 # make check      every test: unit tests, static checks, both test kernels in QEMU
 # make demo       the product working in a QEMU VM
+# make bench-lookup  lookup microbenchmark (native), results in build/bench
 # make KDIR=...   the module for any kernel build directory
 
 VERSION := $(shell sed -n 's/^\#define SBXFW_VERSION "\(.*\)"/\1/p' kmod/version.h)
@@ -34,6 +35,10 @@ check:
 demo:
 	selftests/vm/demo.sh
 
+# Lookup microbenchmark, natively (no VM); results in build/bench/.
+bench-lookup:
+	selftests/bench/run-lookup.sh
+
 install: all
 	$(MAKE) -C $(KDIR) M=$(CURDIR) modules_install
 	$(MAKE) -C userspace install PREFIX=$(PREFIX)
@@ -49,4 +54,5 @@ clean:
 	$(MAKE) -C userspace clean
 	rm -rf build
 
-.PHONY: all module userspace sparse check demo install dkms-install clean
+.PHONY: all module userspace sparse check demo bench-lookup install \
+	dkms-install clean

@@ -38,9 +38,10 @@ keyset(k) = word("random hit sequential", k + 1)
 set multiplot layout 1,2 title "sbxfw_lpm_lookup against the references"
 do for [f=0:1] {
 	set title (f == 0 ? "IPv4" : "IPv6")
-	plot for [k=0:2] for [i=0:2] dat \
-		using 1:(column(2 + 9 * f + 3 * k + i)) \
-		with linespoints linecolor (i + 1) dashtype (k + 1) pointtype 7 \
-		title (impl(i) . ", " . keyset(k) . " keys")
+	# n = 3 * keys + implementation
+	plot for [n=0:8] dat \
+		using 1:(column(2 + 9 * f + n)) \
+		with linespoints linecolor n % 3 + 1 dashtype n / 3 + 1 \
+		pointtype 7 title (impl(n % 3) . ", " . keyset(n / 3) . " keys")
 }
 unset multiplot

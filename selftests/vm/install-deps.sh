@@ -66,7 +66,7 @@ apt_get install --no-install-recommends \
 	dkms sparse linux-source-6.1 linux-source-6.12 perl python3 \
 	python3-yaml python3-jsonschema \
 	iproute2 nftables iputils-ping netcat-openbsd socat curl openssl \
-	dnsmasq-base procps util-linux \
+	dnsmasq-base procps util-linux gnuplot-nox \
 	"${kernels[@]}"
 
 echo "install-deps: kernels: ${kernels[*]}"
