@@ -48,15 +48,22 @@ int sbxfw_nl_learned_get_done(struct netlink_callback *cb)
 	return 0;
 }
 
-static int put_entry(struct sk_buff *skb, const struct sbxfw_learned_info *info)
+/* @policy: the current one, or NULL. */
+static int put_entry(struct sk_buff *skb, const struct sbxfw_learned_info *info,
+		     const struct sbxfw_policy *policy)
 {
 	struct nlattr *nest = nla_nest_start(skb, SBXFW_A_LEARNED);
+	int rule = SBXFW_VERDICT_DEFAULT;
 
+	if (policy)
+		sbxfw_policy_eval_name(policy, info->name, strlen(info->name),
+				       &rule);
 	if (!nest ||
 	    nla_put(skb, SBXFW_LEARNED_A_ADDR, info->family == 4 ? 4 : 16,
 		    info->addr) ||
 	    nla_put_string(skb, SBXFW_LEARNED_A_NAME, info->name) ||
-	    nla_put_u32(skb, SBXFW_LEARNED_A_EXPIRES, info->expires))
+	    nla_put_u32(skb, SBXFW_LEARNED_A_EXPIRES, info->expires) ||
+	    (rule >= 0 && nla_put_u32(skb, SBXFW_LEARNED_A_RULE, rule)))
 		return -EMSGSIZE;
 	nla_nest_end(skb, nest);
 	return 0;
@@ -65,20 +72,23 @@ static int put_entry(struct sk_buff *skb, const struct sbxfw_learned_info *info)
 int sbxfw_nl_learned_get_dump(struct sk_buff *skb, struct netlink_callback *cb)
 {
 	struct learned_cursor *cur = learned_cursor(cb);
+	struct sbxfw_net *sn = sbxfw_pernet(cur->net);
+	const struct sbxfw_active *active;
 	struct sbxfw_learned_info info;
 	struct sbxfw_learned *learned;
 	u64 pos = cur->pos;
 	void *hdr;
 
 	rcu_read_lock();
-	learned = rcu_dereference(sbxfw_pernet(cur->net)->learned);
+	learned = rcu_dereference(sn->learned);
+	active = rcu_dereference(sn->active);
 	while (learned && sbxfw_learned_next(learned, &pos, &info)) {
 		hdr = genlmsg_put(skb, NETLINK_CB(cb->skb).portid,
 				  cb->nlh->nlmsg_seq, &sbxfw_genl_family,
 				  NLM_F_MULTI, SBXFW_CMD_LEARNED_GET);
 		if (!hdr)
 			break;
-		if (put_entry(skb, &info)) {
+		if (put_entry(skb, &info, active ? active->policy : NULL)) {
 			genlmsg_cancel(skb, hdr);
 			break;
 		}

@@ -58,11 +58,13 @@ int sbxfw_learned_entry_parse(struct nlmsghdr *nlh,
 			      struct sbxfw_learned_entry *e, const char **why)
 {
 	bool has_addr = false, has_name = false, has_expires = false;
+	bool has_rule = false;
 	struct nlattr *tb[SBXFW_A_MAX + 1], *nest, *a;
 	struct genlmsghdr *gnlh;
 	int rem, len;
 
 	memset(e, 0, sizeof(*e));
+	e->rule = -1;
 	if (!genlmsg_valid_hdr(nlh, 0))
 		return bad(why, "a message is shorter than its headers");
 	gnlh = nlmsg_data(nlh);
@@ -106,6 +108,17 @@ int sbxfw_learned_entry_parse(struct nlmsghdr *nlh,
 						"not 4 bytes");
 			e->expires = nla_get_u32(a);
 			has_expires = true;
+			break;
+		case SBXFW_LEARNED_A_RULE:
+			if (has_rule)
+				return bad(why, "an entry has two rules");
+			if (len != sizeof(uint32_t) ||
+			    nla_get_u32(a) >= SBXFW_MAX_RULES)
+				return bad(why, "a rule (SBXFW_LEARNED_A_RULE) "
+						"is not a rule index of 4 "
+						"bytes");
+			e->rule = nla_get_u32(a);
+			has_rule = true;
 			break;
 		}
 	}

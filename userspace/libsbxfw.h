@@ -369,13 +369,15 @@ struct sbxfw_learned_entry {
 	uint8_t addr[16]; /* network order; AF_INET uses the first 4 bytes */
 	char name[SBXFW_LEARNED_NAME_MAX]; /* printable ASCII, no spaces */
 	uint32_t expires; /* seconds until the entry may be forgotten */
+	int64_t rule; /* first rule covering the name now, -1: none */
 };
 
 /*
  * Reads one message of a LEARNED_GET dump: its SBXFW_A_LEARNED must hold
  * an SBXFW_LEARNED_A_ADDR of 4 or 16 bytes, an SBXFW_LEARNED_A_NAME (a
  * NUL-terminated string of 1 to 253 printable characters without spaces)
- * and an SBXFW_LEARNED_A_EXPIRES of 4 bytes, each once; attributes this
+ * and an SBXFW_LEARNED_A_EXPIRES of 4 bytes, each once, and at most one
+ * SBXFW_LEARNED_A_RULE of 4 bytes (below 256); attributes this
  * tool does not know are skipped. 0, or -EBADMSG and *@why.
  */
 int sbxfw_learned_entry_parse(struct nlmsghdr *nlh,

@@ -822,7 +822,7 @@ static int print_learned_text(struct sbxfwctl *ctl,
 {
 	int waddr = strlen("ADDRESS"), wname = strlen("NAME");
 	int wexp = strlen("EXPIRES");
-	char addr[INET6_ADDRSTRLEN];
+	char addr[INET6_ADDRSTRLEN], rule[24];
 	size_t i;
 
 	for (i = 0; i < n; i++) {
@@ -833,12 +833,19 @@ static int print_learned_text(struct sbxfwctl *ctl,
 		wexp = max_int(wexp, snprintf(NULL, 0, "%" PRIu32,
 					      entries[i].expires));
 	}
-	fprintf(ctl->out, "%-*s  %-*s  %*s\n", waddr, "ADDRESS", wname, "NAME",
-		wexp, "EXPIRES");
+	fprintf(ctl->out, "%-*s  %-*s  %4s  %*s\n", waddr, "ADDRESS", wname,
+		"NAME", "RULE", wexp, "EXPIRES");
 	for (i = 0; i < n; i++) {
 		learned_addr(&entries[i], addr, sizeof(addr));
-		fprintf(ctl->out, "%-*s  %-*s  %*" PRIu32 "\n", waddr, addr,
-			wname, entries[i].name, wexp, entries[i].expires);
+		/* "-": no rule of the current policy covers the name. */
+		if (entries[i].rule < 0)
+			snprintf(rule, sizeof(rule), "-");
+		else
+			snprintf(rule, sizeof(rule), "%" PRId64,
+				 entries[i].rule);
+		fprintf(ctl->out, "%-*s  %-*s  %4s  %*" PRIu32 "\n", waddr,
+			addr, wname, entries[i].name, rule, wexp,
+			entries[i].expires);
 	}
 	return 0;
 }
@@ -859,9 +866,12 @@ static int print_learned_json(struct sbxfwctl *ctl,
 		err = learned_addr(&entries[i], addr, sizeof(addr));
 		if (err)
 			break;
-		line = json_pack("{s:s,s:s,s:I}", "address", addr, "name",
-				 entries[i].name, "expires",
-				 (json_int_t)entries[i].expires);
+		line = json_pack("{s:s,s:s,s:o,s:I}", "address", addr, "name",
+				 entries[i].name, "rule",
+				 entries[i].rule < 0 ?
+					 json_null() :
+					 json_integer(entries[i].rule),
+				 "expires", (json_int_t)entries[i].expires);
 		if (json_array_append_new(array, line))
 			err = -ENOMEM;
 	}

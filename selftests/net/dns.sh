@@ -176,6 +176,7 @@ refused() {
 #   count NAME MIN MAX  NAME has MIN to MAX entries
 #   total MAX           at most MAX entries
 #   expires ADDR MIN    ADDR's entry expires in MIN seconds or more
+#   rule ADDR RULE      ADDR's entries name rule RULE (null: none)
 #   empty               no entry
 learned() {
 	local json
@@ -203,6 +204,9 @@ elif op == "total":
     print(f"{len(entries)} entries")
 elif op == "expires":
     ok = bool(of(args[0])) and all(int(e["expires"]) >= int(args[1]) for e in of(args[0]))
+elif op == "rule":
+    want = None if args[1] == "null" else int(args[1])
+    ok = bool(of(args[0])) and all(e["rule"] == want for e in of(args[0]))
 elif op == "empty":
     ok = entries == []
 else:
@@ -213,13 +217,14 @@ if not ok:
     sys.exit(1)' "$@" <<<"$json"
 }
 
-# learned_text ADDR NAME: the plain listing, a header and then
-# "ADDRESS NAME EXPIRES" lines, has that entry.
+# learned_text ADDR NAME RULE: the plain listing, a header and then
+# "ADDRESS NAME RULE EXPIRES" lines, has that entry.
 learned_text() {
 	local out
 	out=$("$SBXFWCTL" learned show "$sbx") || return 1
-	awk -v a="$1" -v n="$2" 'NR > 1 && NF == 3 && $1 == a && tolower($2) == n &&
-		$3 ~ /^[0-9]+$/ { found = 1 } END { exit !found }' <<<"$out" && return 0
+	awk -v a="$1" -v n="$2" -v r="$3" 'NR > 1 && NF == 4 && $1 == a &&
+		tolower($2) == n && $3 == r && $4 ~ /^[0-9]+$/ { found = 1 }
+		END { exit !found }' <<<"$out" && return 0
 	echo "$out"
 	return 1
 }
@@ -330,7 +335,8 @@ t_run "no policy: forged answers (IPv4, IPv6) reach the querying socket" forges_
 # --- An allowed name: resolved, learned, reachable on its rule's ports. ---
 listed() {
 	soon learned has 198.51.100.10 www.allowed.test &&
-		learned_text 198.51.100.10 www.allowed.test && field_is learned -ge 1
+		learned_text 198.51.100.10 www.allowed.test 1 &&
+		learned rule 198.51.100.10 1 && field_is learned -ge 1
 }
 resolved6() {
 	resolved "$RESOLVER6" www.allowed.test AAAA 2001:db8:1::10 &&
@@ -585,6 +591,29 @@ t_run "600 more names of 100 addresses each resolve" many_more
 t_run "... the table holds at most 16384 entries" bounded
 t_run "... the entries evicted are counted (learned_evicted)" field_is learned_evicted -gt 0
 t_run "... oldest first: n0 is gone, n600 is there" oldest_gone
+
+# --- A microVM behind an inside device: its queries are judged as they are
+# forwarded, its answers learned on their way to it. ---
+VM_MAIN='{"mode": "custom", "default": "deny", "inside_devices": ["tap0"],
+	"rules": ['"$RESOLVERS, $WWW_RULE, $REST_RULES"']}'
+vm_resolves() {
+	local got
+	got=$(ip netns exec "$vm" python3 "$PROBE" dns "$RESOLVER4" www.allowed.test A)
+	[ "$got" = "ok 198.51.100.10" ] || { echo "the VM resolved: '$got'"; return 1; }
+	soon learned has 198.51.100.10 www.allowed.test || return 1
+	got=$(ip netns exec "$vm" python3 "$PROBE" tcp 198.51.100.10 80)
+	[ "$got" = ok ] || { echo "the VM connected: '$got'"; return 1; }
+}
+vm_refused() {
+	local got from
+	from=$(wc -l <"$DNSLOG")
+	got=$(ip netns exec "$vm" python3 "$PROBE" dns "$RESOLVER4" other.test A)
+	[ "$got" = refused ] || { echo "the VM's query: '$got', wanted 'refused'"; return 1; }
+	unseen other.test "$from"
+}
+fresh "a microVM behind an inside device" "$VM_MAIN"
+t_run "a microVM behind an inside device resolves an allowed name, learns it, connects" vm_resolves
+t_run "... its query for a name no rule covers is refused, never sent" vm_refused
 
 # --- The dns options: a longer minimum TTL, a smaller table. ---
 OPTIONS='{"mode": "custom", "default": "deny", "dns": {"min_ttl": 600, "max_learned": 40},

@@ -253,12 +253,15 @@ enum sbxfw_dns_attr {
  *	a DNS answer gave
  * @SBXFW_LEARNED_A_NAME: string, the name the sandbox asked for
  * @SBXFW_LEARNED_A_EXPIRES: u32, seconds until the entry may be forgotten
+ * @SBXFW_LEARNED_A_RULE: u32, the index of the first rule whose patterns
+ *	cover the name under the current policy (absent: none does)
  */
 enum sbxfw_learned_attr {
 	SBXFW_LEARNED_A_UNSPEC,
 	SBXFW_LEARNED_A_ADDR,
 	SBXFW_LEARNED_A_NAME,
 	SBXFW_LEARNED_A_EXPIRES,
+	SBXFW_LEARNED_A_RULE,
 
 	__SBXFW_LEARNED_A_MAX,
 };

@@ -32,6 +32,8 @@ struct entry_attrs {
 	int name_len; /* 0: strlen(name) + 1 */
 	int expires_len; /* 0: a u32; < 0: no SBXFW_LEARNED_A_EXPIRES */
 	uint32_t expires;
+	int rule_len; /* 0: no SBXFW_LEARNED_A_RULE; else its length */
+	uint32_t rule;
 	bool extra; /* attributes this tool does not know, in and out */
 };
 
@@ -73,6 +75,10 @@ static struct nl_msg *entry_msg(const struct entry_attrs *e)
 		assert_int_equal(nla_put(msg, SBXFW_LEARNED_A_EXPIRES,
 					 e->expires_len, expires8),
 				 0);
+	if (e->rule_len)
+		assert_int_equal(nla_put(msg, SBXFW_LEARNED_A_RULE, e->rule_len,
+					 &e->rule),
+				 0);
 	if (e->extra)
 		assert_int_equal(nla_put_string(msg, SBXFW_LEARNED_A_MAX + 3,
 						"later"),
@@ -95,6 +101,8 @@ static void test_parse_v4(void **state)
 					       .addr_len = 4,
 					       .name = "a.example.test",
 					       .expires = 59,
+					       .rule_len = 4,
+					       .rule = 3,
 					       .extra = true });
 	assert_int_equal(sbxfw_learned_entry_parse(nlmsg_hdr(msg), &e, &why),
 			 0);
@@ -103,6 +111,7 @@ static void test_parse_v4(void **state)
 	assert_memory_equal(e.addr, v4, 4);
 	assert_string_equal(e.name, "a.example.test");
 	assert_int_equal(e.expires, 59);
+	assert_int_equal(e.rule, 3);
 	nlmsg_free(msg);
 }
 
@@ -124,6 +133,7 @@ static void test_parse_v6(void **state)
 	assert_memory_equal(e.addr, v6, 16);
 	assert_string_equal(e.name, "b.example.test");
 	assert_true(e.expires == UINT32_MAX);
+	assert_int_equal(e.rule, -1); /* no rule covers it now */
 	nlmsg_free(msg);
 
 	/* The longest name a DNS name can be. */
@@ -213,6 +223,14 @@ static void test_parse_refuses_entry(void **state)
 	e.expires_len = 2;
 	assert_refused(entry_msg(&e), "an expiry (SBXFW_LEARNED_A_EXPIRES) "
 				      "is not 4 bytes");
+	e.expires_len = 0;
+	e.rule_len = 2;
+	assert_refused(entry_msg(&e), "a rule (SBXFW_LEARNED_A_RULE) is not "
+				      "a rule index of 4 bytes");
+	e.rule_len = 4;
+	e.rule = 256;
+	assert_refused(entry_msg(&e), "a rule (SBXFW_LEARNED_A_RULE) is not "
+				      "a rule index of 4 bytes");
 }
 
 static void test_parse_refuses_shape(void **state)
@@ -501,6 +519,8 @@ static void add_entry(int family, const char *addr, const char *name,
 {
 	struct sbxfw_learned_entry *e = &fake.entries[fake.n++];
 
+	/* Rule 12 for a.example.test, none for the others. */
+	e->rule = strcmp(name, "a.example.test") ? -1 : 12;
 	e->family = family;
 	assert_int_equal(inet_pton(family, addr, e->addr), 1);
 	snprintf(e->name, sizeof(e->name), "%s", name);
@@ -526,11 +546,11 @@ static void test_show(void **state)
 	assert_int_equal(res.status, 0);
 	assert_string_equal(res.stderr_text, "");
 	assert_string_equal(res.stdout_text,
-			    "ADDRESS        NAME             EXPIRES\n"
-			    "198.51.100.9   a.example.test         0\n"
-			    "198.51.100.10  a.example.test        59\n"
-			    "2001:db8::1    a.example.test      3600\n"
-			    "203.0.113.9    api.example.org    86400\n");
+			    "ADDRESS        NAME             RULE  EXPIRES\n"
+			    "198.51.100.9   a.example.test     12        0\n"
+			    "198.51.100.10  a.example.test     12       59\n"
+			    "2001:db8::1    a.example.test     12     3600\n"
+			    "203.0.113.9    api.example.org     -    86400\n");
 	assert_int_equal(fake.gets, 1);
 	assert_false(fake.ns.by_pid);
 	assert_int_equal(fake_conn.closes, 1);
@@ -543,13 +563,15 @@ static void test_show(void **state)
 	assert_string_equal(res.stderr_text, "");
 	assert_string_equal(res.stdout_text,
 			    "[{\"address\":\"198.51.100.9\",\"name\":"
-			    "\"a.example.test\",\"expires\":0},"
+			    "\"a.example.test\",\"rule\":12,\"expires\":0},"
 			    "{\"address\":\"198.51.100.10\",\"name\":"
-			    "\"a.example.test\",\"expires\":59},"
+			    "\"a.example.test\",\"rule\":12,\"expires\":59},"
 			    "{\"address\":\"2001:db8::1\",\"name\":"
-			    "\"a.example.test\",\"expires\":4294967295},"
+			    "\"a.example.test\",\"rule\":12,\"expires\":"
+			    "4294967295},"
 			    "{\"address\":\"203.0.113.9\",\"name\":"
-			    "\"api.example.org\",\"expires\":86400}]\n");
+			    "\"api.example.org\",\"rule\":null,\"expires\":"
+			    "86400}]\n");
 	assert_true(fake.ns.by_pid);
 	assert_int_equal(fake.ns.id, 77);
 	again(state);
@@ -559,18 +581,19 @@ static void test_show(void **state)
 		  "a-rather-long-name.example.test", 4294967295U);
 	RUN("learned", "show", NETNS);
 	assert_int_equal(res.status, 0);
-	assert_string_equal(res.stdout_text,
-			    "ADDRESS                                 NAME     "
-			    "                           EXPIRES\n"
-			    "2001:db8:ffff:ffff:ffff:ffff:ffff:ffff  "
-			    "a-rather-long-name.example.test  4294967295\n");
+	assert_string_equal(
+		res.stdout_text,
+		"ADDRESS                                 NAME     "
+		"                        RULE     EXPIRES\n"
+		"2001:db8:ffff:ffff:ffff:ffff:ffff:ffff  "
+		"a-rather-long-name.example.test     -  4294967295\n");
 }
 
 static void test_show_empty(void **state)
 {
 	RUN("learned", "show", NETNS);
 	assert_int_equal(res.status, 0);
-	assert_string_equal(res.stdout_text, "ADDRESS  NAME  EXPIRES\n");
+	assert_string_equal(res.stdout_text, "ADDRESS  NAME  RULE  EXPIRES\n");
 	assert_string_equal(res.stderr_text, "");
 	again(state);
 
