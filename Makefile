@@ -4,6 +4,8 @@
 # make check      every test: unit tests, static checks, both test kernels in QEMU
 # make demo       the product working in a QEMU VM
 # make bench-lookup  lookup microbenchmark (native), results in build/bench
+# make bench-datapath  sbxfw against nftables and no filter in a QEMU VM (icount)
+# make bench      both, one after the other
 # make KDIR=...   the module for any kernel build directory
 
 VERSION := $(shell sed -n 's/^\#define SBXFW_VERSION "\(.*\)"/\1/p' kmod/version.h)
@@ -39,6 +41,15 @@ demo:
 bench-lookup:
 	selftests/bench/run-lookup.sh
 
+# Per-packet cost against nftables and no filter, in one VM boot; results in
+# build/bench/ (selftests/bench/run-datapath.sh -k KVER for another kernel).
+bench-datapath:
+	selftests/bench/run-datapath.sh
+
+bench:
+	$(MAKE) bench-lookup
+	$(MAKE) bench-datapath
+
 install: all
 	$(MAKE) -C $(KDIR) M=$(CURDIR) modules_install
 	$(MAKE) -C userspace install PREFIX=$(PREFIX)
@@ -54,5 +65,5 @@ clean:
 	$(MAKE) -C userspace clean
 	rm -rf build
 
-.PHONY: all module userspace sparse check demo bench-lookup install \
+.PHONY: all module userspace sparse check demo bench-lookup bench-datapath bench install \
 	dkms-install clean
