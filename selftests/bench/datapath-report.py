@@ -255,7 +255,9 @@ def main():
                 if not r:
                     return "–", "–"
                 kb = int(r["kmem_kb"])
-                return fmt(kb), fmt(kb * 1024 / n, 1) if n >= 1000 else "–"
+                # One sample: below 1,000 CIDRs, or when other allocations
+                # moved the total down, the difference is noise.
+                return fmt(kb), fmt(kb * 1024 / n, 1) if n >= 1000 and kb > 0 else "–"
             ma, mb = mem("a"), mem("b")
             md.append(f"| IP{fam} | {n:,} | {ms('a', 'load')} | {ms('b', 'load')} | "
                       f"{ms('a', 'swap')} | {ms('b', 'swap')} | {ma[0]} | {ma[1]} | "
