@@ -50,6 +50,9 @@ build() {
 suite build-sbxfwctl build "build sbxfwctl" make -C userspace
 suite unit make -s -C userspace check
 suite format build "clang-format is clean" make -s -C userspace format-check
+# Every libFuzzer target (clang) for a short run from a fixed seed; the
+# long run is "make -C userspace fuzz".
+suite fuzz make -s -C userspace fuzz-check
 for check in selftests/host/*.sh; do
 	suite "host-$(basename "$check" .sh)" bash "$check"
 done
