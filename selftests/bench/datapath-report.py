@@ -35,6 +35,10 @@ def ratio(a, b):
     return a / b
 
 
+def traffic(kind):
+    return f"{kind} (per {'datagram' if kind == 'udp' else 'connection'})"
+
+
 def busy(r):
     """Guest ns the CPU was busy during a load (elapsed minus idle)."""
     idle = int(r.get("idle_ns") or -1)
@@ -188,11 +192,9 @@ def main():
     md.append("| path | family | N | traffic | none | sbxfw | nftables | added sbxfw | added nftables | sbxfw / nftables |")
     md.append("|---|---|--:|---|--:|--:|--:|--:|--:|--:|")
     for (path, fam, n, kind), nr, med, added, spread in rows:
-        unit = "datagram" if kind == "udp" else "connection"
-        rt = ratio(added["a"], added["b"])
-        md.append(f"| {path} | IP{fam} | {n:,} | {kind} (per {unit}) | {fmt(med['c'])} | "
+        md.append(f"| {path} | IP{fam} | {n:,} | {traffic(kind)} | {fmt(med['c'])} | "
                   f"{fmt(med['a'])} | {fmt(med['b'])} | {fmt(added['a'])} | "
-                  f"{fmt(added['b'])} | {fmt(rt, 2) if rt is not None else '–'} |")
+                  f"{fmt(added['b'])} | {fmt(ratio(added['a'], added['b']), 2)} |")
     md.append("")
 
     dns_rows = [row for row in rows if row[3]["d"] is not None]
@@ -209,11 +211,9 @@ def main():
         md.append("| path | family | traffic | none | sbxfw domain | added sbxfw domain | N | added sbxfw (N CIDRs) | added nftables (N CIDRs) | domain / nftables |")
         md.append("|---|---|---|--:|--:|--:|--:|--:|--:|--:|")
         for (path, fam, n, kind), nr, med, added, spread in dns_rows:
-            unit = "datagram" if kind == "udp" else "connection"
-            rt = ratio(added["d"], added["b"])
-            md.append(f"| {path} | IP{fam} | {kind} (per {unit}) | {fmt(med['c'])} | "
+            md.append(f"| {path} | IP{fam} | {traffic(kind)} | {fmt(med['c'])} | "
                       f"{fmt(med['d'])} | {fmt(added['d'])} | {n:,} | {fmt(added['a'])} | "
-                      f"{fmt(added['b'])} | {fmt(rt, 2) if rt is not None else '–'} |")
+                      f"{fmt(added['b'])} | {fmt(ratio(added['d'], added['b']), 2)} |")
         md.append("")
 
     if loads:
