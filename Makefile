@@ -2,6 +2,7 @@
 #
 # make            module for KDIR and sbxfwctl
 # make check      every test: unit tests, static checks, both test kernels in QEMU
+# make check-debug  KUnit and the kselftests under a KASAN/lockdep/kmemleak kernel
 # make demo       the product working in a QEMU VM
 # make bench-lookup  lookup microbenchmark (native), results in build/bench
 # make bench-datapath  sbxfw against nftables and no filter in a QEMU VM (icount)
@@ -34,6 +35,11 @@ sparse:
 check:
 	selftests/run.sh
 
+# Builds the debug kernel once (cached outside the checkout), then runs
+# KUnit and the kselftests under it; slow (see docs/testing.md).
+check-debug:
+	selftests/debug/run.sh
+
 demo:
 	selftests/vm/demo.sh
 
@@ -65,5 +71,5 @@ clean:
 	$(MAKE) -C userspace clean
 	rm -rf build
 
-.PHONY: all module userspace sparse check demo bench-lookup bench-datapath bench install \
+.PHONY: all module userspace sparse check check-debug demo bench-lookup bench-datapath bench install \
 	dkms-install clean

@@ -13,16 +13,24 @@ if [ -z "$tarball" ]; then
 	t_skip "checkpatch --strict is clean" "linux-source-6.1 is not installed"
 	t_done
 fi
+# Unpacked aside and renamed into place (-m: stamped now, so that the
+# tarball is newer only when it changed), so that runs at the same time
+# never see a half-unpacked or deleted cache.
 if [ ! -x "$cache/scripts/checkpatch.pl" ] || [ "$tarball" -nt "$cache/scripts/checkpatch.pl" ]; then
-	rm -rf "$cache"
-	mkdir -p "$cache"
+	mkdir -p "$(dirname "$cache")"
+	unpack=$(mktemp -d "$cache.XXXXXX")
 	top=$(tar -tf "$tarball" | head -n1 | cut -d/ -f1)
-	tar -xf "$tarball" -C "$cache" --strip-components=1 \
+	tar -xmf "$tarball" -C "$unpack" --strip-components=1 \
 		"$top/scripts/checkpatch.pl" "$top/scripts/spelling.txt" \
 		"$top/scripts/const_structs.checkpatch" || {
+		rm -rf "$unpack"
 		t_fail "checkpatch --strict is clean" "cannot unpack checkpatch from $tarball"
 		t_done
 	}
+	rm -rf "$cache.old.$$"
+	[ -e "$cache" ] && mv "$cache" "$cache.old.$$"
+	mv -T "$unpack" "$cache" 2>/dev/null || rm -rf "$unpack"
+	rm -rf "$cache.old.$$"
 fi
 
 cd "$SBXFW_SRC" || exit 1

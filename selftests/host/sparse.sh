@@ -22,4 +22,21 @@ for kver in $("$SBXFW_SRC/selftests/vm/kernels.sh"); do
 		t_fail "sparse is clean on $kver" "$warnings"
 	fi
 done
+
+# The debug kernel (selftests/debug/), when it is built: the only kernel
+# with KUnit, so the only one that builds kmod/tests/ too. Never built here.
+if dir=$("$SBXFW_SRC/selftests/debug/build-kernel.sh" --cached 2>/dev/null) &&
+	command -v sparse >/dev/null; then
+	name="sparse is clean on the debug kernel, KUnit suites included"
+	if ! ko=$("$SBXFW_SRC/selftests/vm/build-module.sh" "$dir" C=2 CHECK=sparse); then
+		t_fail "$name" "the modules did not build"
+	else
+		warnings=$(grep -E '(warning|error):' "$(dirname "$ko")/build.log")
+		if [ -z "$warnings" ]; then
+			t_ok "$name"
+		else
+			t_fail "$name" "$warnings"
+		fi
+	fi
+fi
 t_done

@@ -74,9 +74,10 @@ t_done() {
 }
 
 # busywait TIMEOUT_MS COMMAND...: runs COMMAND until it succeeds or
-# TIMEOUT_MS have passed; the status is COMMAND's last.
+# TIMEOUT_MS (times SBXFW_TIMEOUT_SCALE: a debug kernel is several times
+# slower) have passed; the status is COMMAND's last.
 busywait() {
-	local timeout_ms=$1 start now
+	local timeout_ms=$(($1 * ${SBXFW_TIMEOUT_SCALE:-1})) start now
 	shift
 	start=$(date +%s%3N)
 	while true; do

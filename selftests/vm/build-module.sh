@@ -5,13 +5,25 @@
 # headers in build/KVER/ (a copy of the module's sources, so objects for
 # different kernels never mix) and prints the module's path. Extra
 # arguments go to kbuild (e.g. C=2 for sparse).
+# KVER may instead be the cache directory of a kernel built by
+# selftests/debug/build-kernel.sh (a path, with a '/'): the module is built
+# against its tree in build/debug-HASH/, where a kernel with KUnit also
+# gets sbxfw_kunit.ko, next to sbxfw.ko.
 set -euo pipefail
 
 kver=$1
 shift
 src=$(cd "$(dirname "$0")/../.." && pwd)
-dest=$src/build/$kver
-kdir=/lib/modules/$kver/build
+case $kver in
+*/*)
+	kdir=$(cd "$kver" && pwd)/build
+	dest=$src/build/debug-$(basename "$(cd "$kver" && pwd)")
+	;;
+*)
+	kdir=/lib/modules/$kver/build
+	dest=$src/build/$kver
+	;;
+esac
 
 [ -d "$kdir" ] || { echo "build-module.sh: no headers for $kver in $kdir" >&2; exit 1; }
 mkdir -p "$dest"

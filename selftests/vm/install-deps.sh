@@ -67,7 +67,7 @@ apt_get install --no-install-recommends \
 	python3-yaml python3-jsonschema \
 	iproute2 nftables iputils-ping netcat-openbsd socat curl openssl \
 	dnsmasq-base procps util-linux gnuplot-nox \
-	clang clang-format libclang-rt-dev \
+	clang clang-format libclang-rt-dev flex bison bc libelf-dev \
 	"${kernels[@]}"
 
 echo "install-deps: kernels: ${kernels[*]}"

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# run.sh [-k KVER] [-t SECONDS] [-o OUTDIR] [-e VAR=VALUE]... [-a CMDLINE] [-v] JOB
+# run.sh [-k KVER | -K KERNEL_DIR] [-t SECONDS] [-m MB] [-o OUTDIR] [-e VAR=VALUE]...
+#        [-a CMDLINE] [-v] JOB
 #
 # Boots a stock Debian test kernel under QEMU (TCG) with the host's root
 # filesystem read-only over 9p, runs the shell command JOB inside it from
@@ -10,21 +11,30 @@
 # guest's own tmpfs) and OUTDIR (its only writable host directory) at /mnt. The console log is kept in
 # OUTDIR/console.log; -v also shows it, -a appends kernel parameters. Exits with the job's status, or 1 when the guest hung
 # past its timeout, never ran the job, or logged a kernel splat.
+#
+# -K boots instead a kernel built by selftests/debug/build-kernel.sh (its
+# cache directory: KERNEL_DIR/bzImage, everything the boot needs built in,
+# so its initramfs loads no module); such a kernel gets 4096 MB unless -m
+# says otherwise (KASAN's shadow memory), the stock ones 2048.
 set -uo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
 src=$(cd "$here/../.." && pwd)
 kver=$("$here/kernels.sh" | sed -n 1p)
+kdir=
+mem=
 timeout=900
 out=
 envs=()
 append=
 quiet=1
 
-while getopts "k:t:o:e:a:v" opt; do
+while getopts "k:K:t:m:o:e:a:v" opt; do
 	case $opt in
 	k) kver=$OPTARG ;;
+	K) kdir=$OPTARG ;;
 	t) timeout=$OPTARG ;;
+	m) mem=$OPTARG ;;
 	o) out=$OPTARG ;;
 	e) envs+=("$OPTARG") ;;
 	a) append=$OPTARG ;;
@@ -33,19 +43,35 @@ while getopts "k:t:o:e:a:v" opt; do
 	esac
 done
 shift $((OPTIND - 1))
-job=${1:?usage: run.sh [-k KVER] [-t SECONDS] [-o OUTDIR] [-e VAR=VALUE]... [-a CMDLINE] [-v] JOB}
+job=${1:?usage: run.sh [-k KVER | -K KERNEL_DIR] [-t SECONDS] [-m MB] [-o OUTDIR] [-e VAR=VALUE]... [-a CMDLINE] [-v] JOB}
 
-[ -n "$kver" ] && [ -f "/boot/vmlinuz-$kver" ] ||
-	{ echo "run.sh: no test kernel '$kver' (run selftests/vm/install-deps.sh)" >&2; exit 1; }
+if [ -n "$kdir" ]; then
+	[ -f "$kdir/bzImage" ] ||
+		{ echo "run.sh: no kernel in '$kdir' (run selftests/debug/build-kernel.sh)" >&2; exit 1; }
+	kdir=$(cd "$kdir" && pwd)
+	kernel=$kdir/bzImage
+	# The name of the kernel in messages, logs and the default OUTDIR.
+	kver=debug-$(basename "$kdir")
+	initrd=$src/build/vm/initrd-builtin.img
+	initrd_kver=-
+	mem=${mem:-4096}
+else
+	[ -n "$kver" ] && [ -f "/boot/vmlinuz-$kver" ] ||
+		{ echo "run.sh: no test kernel '$kver' (run selftests/vm/install-deps.sh)" >&2; exit 1; }
+	kernel=/boot/vmlinuz-$kver
+	initrd=$src/build/vm/initrd-$kver.img
+	initrd_kver=$kver
+	mem=${mem:-2048}
+fi
 [ -n "$out" ] || out=$src/build/vm/$kver
 mkdir -p "$out" "$src/build/vm"
 rm -f "$out"/job.exit "$out"/console.log "$out"/dmesg.txt
 
-# One initramfs per kernel, rebuilt when the scripts that make it change.
-initrd=$src/build/vm/initrd-$kver.img
+# One initramfs per kernel (one for all kernels that need no module),
+# rebuilt when the scripts that make it change.
 if [ ! -f "$initrd" ] || [ "$here/mkinitrd.sh" -nt "$initrd" ] ||
 	[ "$here/initramfs-init" -nt "$initrd" ]; then
-	"$here/mkinitrd.sh" "$kver" "$initrd" || exit 1
+	"$here/mkinitrd.sh" "$initrd_kver" "$initrd" || exit 1
 fi
 
 {
@@ -61,8 +87,8 @@ cmdline+=" sbxfw_guest=$here/guest-init.sh $append"
 
 console=$out/console.log
 qemu=(qemu-system-x86_64 -machine q35 -accel tcg,thread=multi -cpu max
-	-smp 2 -m 2048 -no-reboot -display none -monitor none -nic none
-	-kernel "/boot/vmlinuz-$kver" -initrd "$initrd" -append "$cmdline"
+	-smp 2 -m "$mem" -no-reboot -display none -monitor none -nic none
+	-kernel "$kernel" -initrd "$initrd" -append "$cmdline"
 	-virtfs "local,path=/,mount_tag=root,security_model=none,readonly=on,multidevs=remap"
 	-virtfs "local,path=$src,mount_tag=src,security_model=none,readonly=on,multidevs=remap"
 	-virtfs "local,path=$out,mount_tag=out,security_model=none"
