@@ -231,7 +231,9 @@ busy_sandbox() {
 		udp,10.77.0.1,10.77.0.3,9 100 >/dev/null; do :; done" &
 	BUSY_PIDS+=($!)
 	ksft_pids+=("${BUSY_PIDS[@]}")
-	# Traffic flows once the peer has seen some of it.
-	busywait 20000 ip netns exec "$peer" \
+	# Traffic flows once the peer has seen some of it. The sandboxes made
+	# before keep the guest's CPUs busy, so each new one starts slower
+	# than the last: 20 s was once too short for the fifth under TCG.
+	busywait 120000 ip netns exec "$peer" \
 		bash -c '[ "$(cat /sys/class/net/eth0/statistics/rx_packets)" -gt 50 ]'
 }
