@@ -12,112 +12,63 @@
 #include <kunit/test.h>
 #include <linux/prandom.h>
 
-struct msg {
-	u8 b[8192];
-	size_t len;
-};
+#include "dns_msg.h"
 
 /* Messages live on the heap: they are too big for the kernel stack. */
-static struct msg *new_msg(struct kunit *test)
+static struct dns_msg *new_msg(struct kunit *test)
 {
-	struct msg *m = kunit_kzalloc(test, sizeof(*m), GFP_KERNEL);
+	struct dns_msg *m = kunit_kzalloc(test, sizeof(*m), GFP_KERNEL);
 
 	KUNIT_ASSERT_NOT_NULL(test, m);
 	return m;
 }
 
-static void copy_msg(struct msg *to, const struct msg *from)
+static void copy_msg(struct dns_msg *to, const struct dns_msg *from)
 {
 	memcpy(to->b, from->b, from->len);
 	to->len = from->len;
+	to->overflow = from->overflow;
 }
 
-static void put8(struct msg *m, u8 v)
-{
-	if (m->len < sizeof(m->b))
-		m->b[m->len++] = v;
-}
-
-static void put16(struct msg *m, u16 v)
-{
-	put8(m, v >> 8);
-	put8(m, v & 0xff);
-}
-
-static void put32(struct msg *m, u32 v)
-{
-	put16(m, v >> 16);
-	put16(m, v & 0xffff);
-}
-
-/* A text name as labels, uncompressed; "" is the root. */
-static void put_name(struct msg *m, const char *name)
-{
-	while (*name) {
-		const char *dot = strchrnul(name, '.');
-
-		put8(m, dot - name);
-		while (name < dot)
-			put8(m, *name++);
-		if (*name)
-			name++;
-	}
-	put8(m, 0);
-}
-
-static void put_header(struct msg *m, u16 id, u16 flags, u16 qd, u16 an,
-		       u16 ns, u16 ar)
-{
-	m->len = 0;
-	put16(m, id);
-	put16(m, flags);
-	put16(m, qd);
-	put16(m, an);
-	put16(m, ns);
-	put16(m, ar);
-}
-
-static void put_query(struct msg *m, const char *name, u16 qtype)
+static void put_query(struct dns_msg *m, const char *name, u16 qtype)
 {
 	put_header(m, 0x1234, 0x0100, 1, 0, 0, 0);
-	put_name(m, name);
-	put16(m, qtype);
-	put16(m, 1);
+	put_question(m, name, qtype);
 }
 
-/* Record header after its owner: type, class IN, ttl, rdlength. */
-static void put_rr(struct msg *m, u16 type, u32 ttl, u16 rdlength)
+/* A response to "a.test" A? with @an answers to follow. */
+static void begin_answer(struct dns_msg *m, u16 an)
 {
-	put16(m, type);
-	put16(m, 1);
-	put32(m, ttl);
-	put16(m, rdlength);
+	put_header(m, 1, 0x8180, 1, an, 0, 0);
+	put_question(m, "a.test", SBXFW_DNS_TYPE_A);
 }
 
-/* A copy of exactly @len bytes, so that KASAN sees any overread. */
-static u8 *exact(struct kunit *test, const u8 *b, size_t len)
+/* A copy of exactly the message's bytes, so that KASAN sees any overread. */
+static u8 *exact(struct kunit *test, const struct dns_msg *m)
 {
-	u8 *p = kunit_kmalloc(test, len ?: 1, GFP_KERNEL);
+	u8 *p;
 
+	KUNIT_ASSERT_FALSE_MSG(test, m->overflow, "the test's message overflowed");
+	p = kunit_kmalloc(test, m->len ?: 1, GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, p);
-	memcpy(p, b, len);
+	memcpy(p, m->b, m->len);
 	return p;
 }
 
-static int query(struct kunit *test, const struct msg *m,
+static int query(struct kunit *test, const struct dns_msg *m,
 		 struct sbxfw_dns_question *q)
 {
-	u8 *p = exact(test, m->b, m->len);
+	u8 *p = exact(test, m);
 	int ret = sbxfw_dns_parse_query(p, m->len, q);
 
 	kunit_kfree(test, p);
 	return ret;
 }
 
-static int response(struct kunit *test, const struct msg *m,
+static int response(struct kunit *test, const struct dns_msg *m,
 		    struct sbxfw_dns_question *q)
 {
-	u8 *p = exact(test, m->b, m->len);
+	u8 *p = exact(test, m);
 	u8 rcode;
 	int ret = sbxfw_dns_parse_response(p, m->len, q, &rcode);
 
@@ -128,7 +79,7 @@ static int response(struct kunit *test, const struct msg *m,
 static void dns_query_good(struct kunit *test)
 {
 	struct sbxfw_dns_question q;
-	struct msg *m = new_msg(test);
+	struct dns_msg *m = new_msg(test);
 
 	put_query(m, "Www.ExAmple.COM", SBXFW_DNS_TYPE_AAAA);
 	KUNIT_ASSERT_EQ(test, query(test, m, &q), 0);
@@ -170,7 +121,7 @@ static void dns_query_longest(struct kunit *test)
 {
 	struct sbxfw_dns_question q;
 	char name[260];
-	struct msg *m = new_msg(test);
+	struct dns_msg *m = new_msg(test);
 	unsigned int i;
 
 	for (i = 0; i < 253; i++)
@@ -199,7 +150,7 @@ static void dns_query_longest(struct kunit *test)
 static void dns_query_refused(struct kunit *test)
 {
 	struct sbxfw_dns_question q;
-	struct msg *m = new_msg(test);
+	struct dns_msg *m = new_msg(test);
 	unsigned int i;
 	static const struct {
 		unsigned int at;
@@ -252,25 +203,23 @@ static void dns_query_refused(struct kunit *test)
  * (compressed) of cdn.example.net, which has an A and an AAAA; a record
  * for another name and one of class CH do not count.
  */
-static void put_response(struct msg *m)
+static void put_response(struct dns_msg *m)
 {
 	size_t cdn;
 
 	put_header(m, 0x1234, 0x8180, 1, 5, 0, 0);
-	put_name(m, "www.example.com");
-	put16(m, SBXFW_DNS_TYPE_A);
-	put16(m, 1);
+	put_question(m, "www.example.com", SBXFW_DNS_TYPE_A);
 	/* www.example.com CNAME cdn.example.net */
-	put16(m, 0xc00c);
+	put_ptr(m, SBXFW_DNS_HDR_LEN);
 	put_rr(m, SBXFW_DNS_TYPE_CNAME, 60, 17);
 	cdn = m->len;
 	put_name(m, "cdn.example.net");
 	/* cdn.example.net A 192.0.2.1, ttl 300 */
-	put16(m, 0xc000 | cdn);
+	put_ptr(m, cdn);
 	put_rr(m, SBXFW_DNS_TYPE_A, 300, 4);
 	put32(m, 0xc0000201);
 	/* cdn.example.net AAAA 2001:db8::1, ttl with the top bit: 0 */
-	put16(m, 0xc000 | cdn);
+	put_ptr(m, cdn);
 	put_rr(m, SBXFW_DNS_TYPE_AAAA, 0x80000001, 16);
 	put32(m, 0x20010db8);
 	put32(m, 0);
@@ -281,7 +230,7 @@ static void put_response(struct msg *m)
 	put_rr(m, SBXFW_DNS_TYPE_A, 300, 4);
 	put32(m, 0xc6336401);
 	/* www.example.com A 203.0.113.1, class CH */
-	put16(m, 0xc00c);
+	put_ptr(m, SBXFW_DNS_HDR_LEN);
 	put16(m, SBXFW_DNS_TYPE_A);
 	put16(m, 3);
 	put32(m, 300);
@@ -304,10 +253,10 @@ static int collect(void *ctx, const struct sbxfw_dns_addr *addr)
 	return 0;
 }
 
-static int walk(struct kunit *test, const struct msg *m, struct walked *w)
+static int walk(struct kunit *test, const struct dns_msg *m, struct walked *w)
 {
 	struct sbxfw_dns_question q;
-	u8 *p = exact(test, m->b, m->len);
+	u8 *p = exact(test, m);
 	u8 rcode;
 	int ret;
 
@@ -324,7 +273,7 @@ static void dns_response_walk(struct kunit *test)
 	static const u8 v6[16] = { 0x20, 0x01, 0x0d, 0xb8, [15] = 1 };
 	struct sbxfw_dns_question q;
 	struct walked w;
-	struct msg *m = new_msg(test);
+	struct dns_msg *m = new_msg(test);
 	u8 rcode;
 
 	put_response(m);
@@ -347,7 +296,7 @@ static void dns_response_walk(struct kunit *test)
 static void dns_truncated(struct kunit *test)
 {
 	struct sbxfw_dns_question q;
-	struct msg *m = new_msg(test), *t = new_msg(test);
+	struct dns_msg *m = new_msg(test), *t = new_msg(test);
 	size_t len;
 
 	put_response(m);
@@ -370,39 +319,30 @@ static void dns_truncated(struct kunit *test)
 static void dns_pointers(struct kunit *test)
 {
 	struct sbxfw_dns_question q;
-	struct msg *m = new_msg(test);
+	struct dns_msg *m = new_msg(test);
 	size_t at;
 
 	/* An owner that points to itself. */
-	put_header(m, 1, 0x8180, 1, 1, 0, 0);
-	put_name(m, "a.test");
-	put16(m, 1);
-	put16(m, 1);
+	begin_answer(m, 1);
 	at = m->len;
-	put16(m, 0xc000 | at);
+	put_ptr(m, at);
 	put_rr(m, SBXFW_DNS_TYPE_A, 1, 4);
 	put32(m, 0x0a000001);
 	KUNIT_EXPECT_EQ(test, response(test, m, &q), -EINVAL);
 
 	/* Two labels then a pointer back to the first: a loop. */
-	put_header(m, 1, 0x8180, 1, 1, 0, 0);
-	put_name(m, "a.test");
-	put16(m, 1);
-	put16(m, 1);
+	begin_answer(m, 1);
 	at = m->len;
 	put8(m, 1);
 	put8(m, 'x');
-	put16(m, 0xc000 | at);
+	put_ptr(m, at);
 	put_rr(m, SBXFW_DNS_TYPE_A, 1, 4);
 	put32(m, 0x0a000001);
 	KUNIT_EXPECT_EQ(test, response(test, m, &q), -EINVAL);
 
 	/* A pointer forward, to a name written later. */
-	put_header(m, 1, 0x8180, 1, 2, 0, 0);
-	put_name(m, "a.test");
-	put16(m, 1);
-	put16(m, 1);
-	put16(m, 0xc000 | (m->len + 16));
+	begin_answer(m, 2);
+	put_ptr(m, m->len + 16);
 	put_rr(m, SBXFW_DNS_TYPE_A, 1, 4);
 	put32(m, 0x0a000001);
 	put_name(m, "a.test");
@@ -411,25 +351,19 @@ static void dns_pointers(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, response(test, m, &q), -EINVAL);
 
 	/* A pointer past the end of the message. */
-	put_header(m, 1, 0x8180, 1, 1, 0, 0);
-	put_name(m, "a.test");
-	put16(m, 1);
-	put16(m, 1);
-	put16(m, 0xc000 | 0x3fff);
+	begin_answer(m, 1);
+	put_ptr(m, 0x3fff);
 	put_rr(m, SBXFW_DNS_TYPE_A, 1, 4);
 	put32(m, 0x0a000001);
 	KUNIT_EXPECT_EQ(test, response(test, m, &q), -EINVAL);
 
 	/* Pointer to pointer to the question, backwards: fine. */
-	put_header(m, 1, 0x8180, 1, 2, 0, 0);
-	put_name(m, "a.test");
-	put16(m, 1);
-	put16(m, 1);
+	begin_answer(m, 2);
 	at = m->len;
-	put16(m, 0xc00c);
+	put_ptr(m, SBXFW_DNS_HDR_LEN);
 	put_rr(m, SBXFW_DNS_TYPE_A, 1, 4);
 	put32(m, 0x0a000001);
-	put16(m, 0xc000 | at);
+	put_ptr(m, at);
 	put_rr(m, SBXFW_DNS_TYPE_A, 1, 4);
 	put32(m, 0x0a000002);
 	KUNIT_EXPECT_EQ(test, response(test, m, &q), 0);
@@ -439,7 +373,7 @@ static void dns_absurd_counts(struct kunit *test)
 {
 	struct sbxfw_dns_question q;
 	struct walked w;
-	struct msg *m = new_msg(test);
+	struct dns_msg *m = new_msg(test);
 	unsigned int i;
 
 	for (i = 6; i <= 10; i += 2) {
@@ -459,16 +393,10 @@ static void dns_absurd_counts(struct kunit *test)
 	 * 300 answers (more than SBXFW_DNS_MAX_RRS) for the question: the
 	 * walk stops after the first 256.
 	 */
-	put_header(m, 1, 0x8180, 1, 300, 0, 0);
-	put_name(m, "a.test");
-	put16(m, 1);
-	put16(m, 1);
+	begin_answer(m, 300);
 	for (i = 0; i < 300; i++) {
-		put16(m, 0xc00c);
-		put16(m, SBXFW_DNS_TYPE_A);
-		put16(m, 1);
-		put32(m, 1);
-		put16(m, 4);
+		put_ptr(m, SBXFW_DNS_HDR_LEN);
+		put_rr(m, SBXFW_DNS_TYPE_A, 1, 4);
 		put32(m, 0x0a000000 + i);
 	}
 	KUNIT_ASSERT_EQ(test, m->len, (size_t)(12 + 12 + 300 * 16));
@@ -483,7 +411,7 @@ static void dns_absurd_counts(struct kunit *test)
 static void dns_cname_chain(struct kunit *test)
 {
 	struct walked w;
-	struct msg *m = new_msg(test);
+	struct dns_msg *m = new_msg(test);
 	char name[8];
 	unsigned int i;
 
@@ -513,7 +441,7 @@ static void dns_cname_chain(struct kunit *test)
 static void dns_refusal(struct kunit *test)
 {
 	struct sbxfw_dns_question q;
-	struct msg *m = new_msg(test);
+	struct dns_msg *m = new_msg(test);
 	u8 *p, *out = kunit_kzalloc(test, 512, GFP_KERNEL);
 	size_t n;
 
@@ -525,7 +453,7 @@ static void dns_refusal(struct kunit *test)
 	put_rr(m, SBXFW_DNS_TYPE_OPT, 0, 0);
 	KUNIT_ASSERT_EQ(test, query(test, m, &q), 0);
 	KUNIT_ASSERT_NOT_NULL(test, out);
-	p = exact(test, m->b, m->len);
+	p = exact(test, m);
 	n = sbxfw_dns_refusal(p, &q, out, 512);
 	KUNIT_ASSERT_EQ(test, n, (size_t)q.end);
 	KUNIT_EXPECT_EQ(test, out[2], 0x81);
@@ -542,7 +470,7 @@ static void dns_refusal(struct kunit *test)
 static void dns_hash_ignores_case(struct kunit *test)
 {
 	struct sbxfw_dns_question a, b;
-	struct msg *m = new_msg(test);
+	struct dns_msg *m = new_msg(test);
 
 	put_query(m, "WWW.example.COM", SBXFW_DNS_TYPE_A);
 	KUNIT_ASSERT_EQ(test, query(test, m, &a), 0);
@@ -566,7 +494,7 @@ static void dns_mutations(struct kunit *test)
 	struct sbxfw_dns_question q;
 	struct rnd_state rnd;
 	struct walked w;
-	struct msg *base = new_msg(test), *m = new_msg(test);
+	struct dns_msg *base = new_msg(test), *m = new_msg(test);
 	unsigned int i, j, parsed = 0;
 
 	prandom_seed_state(&rnd, 53);

@@ -30,6 +30,7 @@
 #include <unistd.h>
 
 #include "dns.h"
+#include "tests/dns_msg.h"
 #include "domain.h"
 #include "lpm.h"
 #include "policy.h"
@@ -1322,92 +1323,45 @@ static void bench_domains(void)
 	free(names);
 }
 
-/* DNS messages, as a resolver sends them. */
-struct msg {
-	u8 b[512];
-	size_t len;
-};
-
-static void put8(struct msg *m, unsigned int v)
+/* A question for www.example.com A, and @an answers to follow. */
+static void put_message(struct dns_msg *m, unsigned int flags, unsigned int an)
 {
-	m->b[m->len++] = (u8)v;
+	put_header(m, 0x1234, flags, 1, an, 0, 0);
+	put_question(m, "www.example.com", SBXFW_DNS_TYPE_A);
 }
 
-static void put16(struct msg *m, unsigned int v)
+/* A record whose owner is a compression pointer, with TTL 300. */
+static void put_record(struct dns_msg *m, unsigned int owner, unsigned int type,
+		       const void *rdata, size_t rdlen)
 {
-	put8(m, v >> 8);
-	put8(m, v & 0xff);
-}
-
-static void put32(struct msg *m, u32 v)
-{
-	put16(m, v >> 16);
-	put16(m, v & 0xffff);
-}
-
-static void put_name(struct msg *m, const char *name)
-{
-	while (*name) {
-		size_t n = strcspn(name, ".");
-
-		put8(m, (unsigned int)n);
-		memcpy(m->b + m->len, name, n);
-		m->len += n;
-		name += n + (name[n] == '.');
-	}
-	put8(m, 0);
-}
-
-static void put_header(struct msg *m, unsigned int flags, unsigned int an)
-{
-	m->len = 0;
-	put16(m, 0x1234);
-	put16(m, flags);
-	put16(m, 1);
-	put16(m, an);
-	put16(m, 0);
-	put16(m, 0);
-	put_name(m, "www.example.com");
-	put16(m, SBXFW_DNS_TYPE_A);
-	put16(m, 1);
-}
-
-/* Owner (a compression pointer), type, class IN, TTL and the rdata. */
-static void put_rr(struct msg *m, unsigned int owner, unsigned int type,
-		   const void *rdata, size_t rdlen)
-{
-	put16(m, 0xc000 | owner);
-	put16(m, type);
-	put16(m, 1);
-	put32(m, 300);
-	put16(m, (unsigned int)rdlen);
-	memcpy(m->b + m->len, rdata, rdlen);
-	m->len += rdlen;
+	put_ptr(m, owner);
+	put_rr(m, type, 300, rdlen);
+	put_raw(m, rdata, rdlen);
 }
 
 /*
  * www.example.com A? answered with a CNAME to edge.cdn.example.net and an
  * A and an AAAA record for that, owners compressed as resolvers do.
  */
-static void build_answer(struct msg *m)
+static void build_answer(struct dns_msg *m)
 {
 	static const u8 a[4] = { 192, 0, 2, 7 };
 	static const u8 aaaa[16] = { 0x20, 0x01, 0x0d, 0xb8, [15] = 7 };
-	struct msg target = { .len = 0 };
+	struct dns_msg target = { .len = 0 };
 	unsigned int at;
 
-	put_header(m, 0x8180, 3);
+	put_message(m, 0x8180, 3);
 	put_name(&target, "edge.cdn.example.net");
 	at = (unsigned int)m->len + 12; /* the CNAME's rdata */
-	put_rr(m, SBXFW_DNS_HDR_LEN, SBXFW_DNS_TYPE_CNAME, target.b,
-	       target.len);
-	put_rr(m, at, SBXFW_DNS_TYPE_A, a, sizeof(a));
-	put_rr(m, at, SBXFW_DNS_TYPE_AAAA, aaaa, sizeof(aaaa));
+	put_record(m, SBXFW_DNS_HDR_LEN, SBXFW_DNS_TYPE_CNAME, target.b,
+		   target.len);
+	put_record(m, at, SBXFW_DNS_TYPE_A, a, sizeof(a));
+	put_record(m, at, SBXFW_DNS_TYPE_AAAA, aaaa, sizeof(aaaa));
 }
 
 struct dns_run {
-	struct msg query;
-	struct msg answer;
+	struct dns_msg query;
+	struct dns_msg answer;
 	struct sbxfw_dns_question q;
 };
 
@@ -1512,9 +1466,10 @@ static void bench_dns(void)
 	u8 rcode;
 
 	memset(&r, 0, sizeof(r));
-	put_header(&r.query, 0x0100, 0);
+	put_message(&r.query, 0x0100, 0);
 	build_answer(&r.answer);
-	if (sbxfw_dns_parse_query(r.query.b, r.query.len, &r.q) ||
+	if (r.query.overflow || r.answer.overflow ||
+	    sbxfw_dns_parse_query(r.query.b, r.query.len, &r.q) ||
 	    sbxfw_dns_parse_response(r.answer.b, r.answer.len, &r.q, &rcode) ||
 	    sbxfw_dns_walk_addrs(r.answer.b, r.answer.len, &r.q, count_addr,
 				 &found) ||

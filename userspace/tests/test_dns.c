@@ -16,83 +16,18 @@
 
 #include "dns.h"
 #include "tests.h"
+#include "tests/dns_msg.h"
 
-struct msg {
-	size_t len;
-	uint8_t b[8192];
-};
+/* The id of every message here. */
+#define ID 0xbeef
 
-static void put8(struct msg *m, unsigned int v)
-{
-	assert_true(m->len < sizeof(m->b));
-	m->b[m->len++] = (uint8_t)v;
-}
-
-static void put16(struct msg *m, unsigned int v)
-{
-	put8(m, v >> 8);
-	put8(m, v & 0xff);
-}
-
-static void put32(struct msg *m, uint32_t v)
-{
-	put16(m, v >> 16);
-	put16(m, v & 0xffff);
-}
-
-static void put_raw(struct msg *m, const void *p, size_t n)
-{
-	assert_true(n <= sizeof(m->b) - m->len);
-	memcpy(m->b + m->len, p, n);
-	m->len += n;
-}
-
-/* The labels of a dotted name, without the root label. */
-static void put_labels(struct msg *m, const char *name)
-{
-	while (*name) {
-		const char *dot = strchr(name, '.');
-		size_t n = dot ? (size_t)(dot - name) : strlen(name);
-
-		put8(m, (unsigned int)n);
-		put_raw(m, name, n);
-		name += n;
-		if (*name)
-			name++;
-	}
-}
-
-/* A whole name, "" for the root. */
-static void put_name(struct msg *m, const char *name)
-{
-	put_labels(m, name);
-	put8(m, 0);
-}
-
-static void put_ptr(struct msg *m, size_t off)
-{
-	put16(m, 0xc000 | (unsigned int)off);
-}
-
-static void put_header(struct msg *m, unsigned int flags, unsigned int qd,
-		       unsigned int an, unsigned int ns, unsigned int ar)
-{
-	m->len = 0;
-	put16(m, 0xbeef);
-	put16(m, flags);
-	put16(m, qd);
-	put16(m, an);
-	put16(m, ns);
-	put16(m, ar);
-}
-
-static void set16(struct msg *m, size_t off, unsigned int v)
+static void set16(struct dns_msg *m, size_t off, unsigned int v)
 {
 	m->b[off] = (uint8_t)(v >> 8);
 	m->b[off + 1] = (uint8_t)v;
 }
 
-static void set_counts(struct msg *m, unsigned int an, unsigned int ns,
+static void set_counts(struct dns_msg *m, unsigned int an, unsigned int ns,
 		       unsigned int ar)
 {
 	set16(m, 6, an);
@@ -101,16 +36,14 @@ static void set_counts(struct msg *m, unsigned int an, unsigned int ns,
 }
 
 /* Header (RD set) and question, class IN. */
-static void query(struct msg *m, const char *name, unsigned int qtype)
+static void query(struct dns_msg *m, const char *name, unsigned int qtype)
 {
-	put_header(m, 0x0100, 1, 0, 0, 0);
-	put_name(m, name);
-	put16(m, qtype);
-	put16(m, 1);
+	put_header(m, ID, 0x0100, 1, 0, 0, 0);
+	put_question(m, name, qtype);
 }
 
 /* An OPT record with @rdlen bytes of options; arcount is the caller's. */
-static void put_opt(struct msg *m, unsigned int rdlen)
+static void put_opt(struct dns_msg *m, unsigned int rdlen)
 {
 	put8(m, 0);
 	put16(m, SBXFW_DNS_TYPE_OPT);
@@ -122,16 +55,14 @@ static void put_opt(struct msg *m, unsigned int rdlen)
 }
 
 /* Header (QR, RD, RA set, NOERROR) and question; counts set later. */
-static void response(struct msg *m, const char *name, unsigned int qtype)
+static void response(struct dns_msg *m, const char *name, unsigned int qtype)
 {
-	put_header(m, 0x8180, 1, 0, 0, 0);
-	put_name(m, name);
-	put16(m, qtype);
-	put16(m, 1);
+	put_header(m, ID, 0x8180, 1, 0, 0, 0);
+	put_question(m, name, qtype);
 }
 
 /* NULL: a pointer to the question's name. */
-static void put_owner(struct msg *m, const char *owner)
+static void put_owner(struct dns_msg *m, const char *owner)
 {
 	if (owner)
 		put_name(m, owner);
@@ -140,7 +71,7 @@ static void put_owner(struct msg *m, const char *owner)
 }
 
 /* Type, class and TTL; returns where rdlength goes, for end_rr(). */
-static size_t begin_rr(struct msg *m, unsigned int type, unsigned int class,
+static size_t begin_rr(struct dns_msg *m, unsigned int type, unsigned int class,
 		       uint32_t ttl)
 {
 	size_t at;
@@ -153,14 +84,14 @@ static size_t begin_rr(struct msg *m, unsigned int type, unsigned int class,
 	return at;
 }
 
-static void end_rr(struct msg *m, size_t at)
+static void end_rr(struct dns_msg *m, size_t at)
 {
 	set16(m, at, (unsigned int)(m->len - at - 2));
 }
 
-static void put_rr(struct msg *m, const char *owner, unsigned int type,
-		   unsigned int class, uint32_t ttl, const void *rdata,
-		   size_t rdlen)
+static void put_record(struct dns_msg *m, const char *owner, unsigned int type,
+		       unsigned int class, uint32_t ttl, const void *rdata,
+		       size_t rdlen)
 {
 	size_t at;
 
@@ -171,23 +102,23 @@ static void put_rr(struct msg *m, const char *owner, unsigned int type,
 }
 
 /* An A or AAAA record, class IN, after the form of @ip. */
-static void put_addr(struct msg *m, const char *owner, const char *ip,
+static void put_addr(struct dns_msg *m, const char *owner, const char *ip,
 		     uint32_t ttl)
 {
 	int v6 = strchr(ip, ':') != NULL;
 	uint8_t a[16];
 
 	assert_int_equal(inet_pton(v6 ? AF_INET6 : AF_INET, ip, a), 1);
-	put_rr(m, owner, v6 ? SBXFW_DNS_TYPE_AAAA : SBXFW_DNS_TYPE_A, 1, ttl, a,
-	       v6 ? 16 : 4);
+	put_record(m, owner, v6 ? SBXFW_DNS_TYPE_AAAA : SBXFW_DNS_TYPE_A, 1,
+		   ttl, a, v6 ? 16 : 4);
 }
 
-static void put_a(struct msg *m, const char *owner, const char *ip)
+static void put_a(struct dns_msg *m, const char *owner, const char *ip)
 {
 	put_addr(m, owner, ip, 300);
 }
 
-static void put_cname(struct msg *m, const char *owner, const char *target)
+static void put_cname(struct dns_msg *m, const char *owner, const char *target)
 {
 	size_t at;
 
@@ -198,7 +129,7 @@ static void put_cname(struct msg *m, const char *owner, const char *target)
 }
 
 /* Type A, class IN, after an owner written by hand. */
-static void put_a_rr(struct msg *m, const char *rdata)
+static void put_a_rr(struct dns_msg *m, const char *rdata)
 {
 	size_t at = begin_rr(m, SBXFW_DNS_TYPE_A, 1, 60);
 
@@ -220,16 +151,18 @@ static void long_name(char *buf, size_t n)
 	buf[n] = '\0';
 }
 
-static uint8_t *copy(const struct msg *m)
+static uint8_t *copy(const struct dns_msg *m)
 {
-	uint8_t *p = malloc(m->len ? m->len : 1);
+	uint8_t *p;
 
+	assert_false(m->overflow);
+	p = malloc(m->len ? m->len : 1);
 	assert_non_null(p);
 	memcpy(p, m->b, m->len);
 	return p;
 }
 
-static int parse_query(const struct msg *m, struct sbxfw_dns_question *q)
+static int parse_query(const struct dns_msg *m, struct sbxfw_dns_question *q)
 {
 	uint8_t *p = copy(m);
 	int ret = sbxfw_dns_parse_query(p, m->len, q);
@@ -238,7 +171,7 @@ static int parse_query(const struct msg *m, struct sbxfw_dns_question *q)
 	return ret;
 }
 
-static int parse_response(const struct msg *m, struct sbxfw_dns_question *q,
+static int parse_response(const struct dns_msg *m, struct sbxfw_dns_question *q,
 			  uint8_t *rcode)
 {
 	uint8_t *p = copy(m);
@@ -248,14 +181,14 @@ static int parse_response(const struct msg *m, struct sbxfw_dns_question *q,
 	return ret;
 }
 
-static int query_err(const struct msg *m)
+static int query_err(const struct dns_msg *m)
 {
 	struct sbxfw_dns_question q;
 
 	return parse_query(m, &q);
 }
 
-static int response_err(const struct msg *m)
+static int response_err(const struct dns_msg *m)
 {
 	struct sbxfw_dns_question q;
 	uint8_t rcode;
@@ -294,7 +227,7 @@ static int collect(void *ctx, const struct sbxfw_dns_addr *addr)
 static struct seen seen;
 
 /* The addresses the walk of response @m reports, space-separated. */
-static const char *walk(const struct msg *m)
+static const char *walk(const struct dns_msg *m)
 {
 	struct sbxfw_dns_question q;
 	uint8_t *p = copy(m);
@@ -313,12 +246,12 @@ static const char *walk(const struct msg *m)
 static void test_dns_query_a(void **state)
 {
 	struct sbxfw_dns_question q;
-	struct msg m;
+	struct dns_msg m;
 
 	(void)state;
 	query(&m, "www.example.com", SBXFW_DNS_TYPE_A);
 	assert_int_equal(parse_query(&m, &q), 0);
-	assert_int_equal(q.id, 0xbeef);
+	assert_int_equal(q.id, ID);
 	assert_int_equal(q.qtype, SBXFW_DNS_TYPE_A);
 	assert_int_equal(q.qclass, 1);
 	assert_int_equal(q.end, m.len);
@@ -329,7 +262,7 @@ static void test_dns_query_a(void **state)
 static void test_dns_query_aaaa(void **state)
 {
 	struct sbxfw_dns_question q;
-	struct msg m;
+	struct dns_msg m;
 
 	(void)state;
 	query(&m, "ipv6.example.org", SBXFW_DNS_TYPE_AAAA);
@@ -341,7 +274,7 @@ static void test_dns_query_aaaa(void **state)
 static void test_dns_query_opt(void **state)
 {
 	struct sbxfw_dns_question q;
-	struct msg m;
+	struct dns_msg m;
 	size_t end;
 
 	(void)state;
@@ -364,7 +297,7 @@ static void test_dns_query_opt(void **state)
 static void test_dns_query_case_folds(void **state)
 {
 	struct sbxfw_dns_question q;
-	struct msg m;
+	struct dns_msg m;
 
 	(void)state;
 	query(&m, "WwW.ExAmPlE.COM", SBXFW_DNS_TYPE_A);
@@ -382,7 +315,7 @@ static void test_dns_query_case_folds(void **state)
 static void test_dns_query_trailing_root(void **state)
 {
 	struct sbxfw_dns_question q;
-	struct msg m;
+	struct dns_msg m;
 
 	(void)state;
 	query(&m, "localhost", SBXFW_DNS_TYPE_A);
@@ -398,7 +331,7 @@ static void test_dns_query_trailing_root(void **state)
 static void test_dns_query_root(void **state)
 {
 	struct sbxfw_dns_question q;
-	struct msg m;
+	struct dns_msg m;
 
 	(void)state;
 	query(&m, "", 2); /* NS of the root, as priming asks */
@@ -422,7 +355,7 @@ static void test_dns_query_flags(void **state)
 		0x8380,
 	};
 	struct sbxfw_dns_question q;
-	struct msg m;
+	struct dns_msg m;
 	size_t i;
 
 	(void)state;
@@ -441,7 +374,7 @@ static void test_dns_query_flags(void **state)
 
 static void test_dns_query_counts(void **state)
 {
-	struct msg m;
+	struct dns_msg m;
 
 	(void)state;
 	query(&m, "example.com", SBXFW_DNS_TYPE_A);
@@ -483,11 +416,11 @@ static void test_dns_query_counts(void **state)
 
 static void test_dns_query_pointer(void **state)
 {
-	struct msg m;
+	struct dns_msg m;
 
 	(void)state;
 	/* "www" then a pointer back into the header. */
-	put_header(&m, 0x0100, 1, 0, 0, 0);
+	put_header(&m, ID, 0x0100, 1, 0, 0, 0);
 	put_labels(&m, "www");
 	put_ptr(&m, 2);
 	put16(&m, SBXFW_DNS_TYPE_A);
@@ -495,7 +428,7 @@ static void test_dns_query_pointer(void **state)
 	assert_int_equal(query_err(&m), -EINVAL);
 
 	/* The whole name a pointer. */
-	put_header(&m, 0x0100, 1, 0, 0, 0);
+	put_header(&m, ID, 0x0100, 1, 0, 0, 0);
 	put_ptr(&m, 4);
 	put16(&m, SBXFW_DNS_TYPE_A);
 	put16(&m, 1);
@@ -514,7 +447,7 @@ static void test_dns_query_pointer(void **state)
 
 static void test_dns_query_trailing_byte(void **state)
 {
-	struct msg m;
+	struct dns_msg m;
 
 	(void)state;
 	query(&m, "example.com", SBXFW_DNS_TYPE_A);
@@ -531,7 +464,7 @@ static void test_dns_query_trailing_byte(void **state)
 
 static void test_dns_query_truncated(void **state)
 {
-	struct msg m, cut;
+	struct dns_msg m, cut;
 	size_t len;
 
 	(void)state;
@@ -556,7 +489,7 @@ static void test_dns_query_lengths(void **state)
 	char name[SBXFW_DNS_NAME_MAX + 2];
 	struct sbxfw_dns_question q;
 	char label[65];
-	struct msg m;
+	struct dns_msg m;
 
 	(void)state;
 	memset(label, 'x', 64);
@@ -590,7 +523,7 @@ static void test_dns_query_lengths(void **state)
 static void test_dns_query_size(void **state)
 {
 	struct sbxfw_dns_question q;
-	struct msg m;
+	struct dns_msg m;
 
 	(void)state;
 	query(&m, "example.com", SBXFW_DNS_TYPE_A);
@@ -611,7 +544,7 @@ static void test_dns_query_bad_bytes(void **state)
 {
 	/* Each is put in place of the 'b' of "abc". */
 	static const char bad[] = ". */@\\\x7f\x80\xc3\xff";
-	struct msg m;
+	struct dns_msg m;
 	size_t i;
 
 	(void)state;
@@ -632,7 +565,7 @@ static void test_dns_query_bad_bytes(void **state)
 
 static void test_dns_query_bad_opt(void **state)
 {
-	struct msg m;
+	struct dns_msg m;
 
 	(void)state;
 	/* rdlength 4, but 3 bytes of options. */
@@ -656,7 +589,7 @@ static void test_dns_query_bad_opt(void **state)
 
 	/* Not type OPT. */
 	query(&m, "example.com", SBXFW_DNS_TYPE_A);
-	put_rr(&m, "", SBXFW_DNS_TYPE_A, 1, 0, "\1\2\3\4", 4);
+	put_record(&m, "", SBXFW_DNS_TYPE_A, 1, 0, "\1\2\3\4", 4);
 	set_counts(&m, 0, 0, 1);
 	assert_int_equal(query_err(&m), -EINVAL);
 
@@ -674,7 +607,7 @@ static void test_dns_response_a(void **state)
 {
 	struct sbxfw_dns_question q;
 	uint8_t rcode = 0xff;
-	struct msg m;
+	struct dns_msg m;
 
 	(void)state;
 	response(&m, "www.example.com", SBXFW_DNS_TYPE_A);
@@ -682,7 +615,7 @@ static void test_dns_response_a(void **state)
 	set_counts(&m, 1, 0, 0);
 	assert_int_equal(parse_response(&m, &q, &rcode), 0);
 	assert_int_equal(rcode, 0);
-	assert_int_equal(q.id, 0xbeef);
+	assert_int_equal(q.id, ID);
 	assert_int_equal(q.qtype, SBXFW_DNS_TYPE_A);
 	assert_int_equal(q.qclass, 1);
 	assert_int_equal(q.end, SBXFW_DNS_HDR_LEN + 17 + 4);
@@ -695,7 +628,7 @@ static void test_dns_response_a(void **state)
 
 static void test_dns_response_aaaa(void **state)
 {
-	struct msg m;
+	struct dns_msg m;
 
 	(void)state;
 	response(&m, "www.example.com", SBXFW_DNS_TYPE_AAAA);
@@ -707,7 +640,7 @@ static void test_dns_response_aaaa(void **state)
 
 static void test_dns_response_several(void **state)
 {
-	struct msg m;
+	struct dns_msg m;
 
 	(void)state;
 	response(&m, "www.example.com", SBXFW_DNS_TYPE_A);
@@ -729,7 +662,7 @@ static void test_dns_response_several(void **state)
 
 static void test_dns_response_cname_in_order(void **state)
 {
-	struct msg m;
+	struct dns_msg m;
 
 	(void)state;
 	response(&m, "www.example.com", SBXFW_DNS_TYPE_A);
@@ -743,7 +676,7 @@ static void test_dns_response_cname_in_order(void **state)
 
 static void test_dns_response_cname_out_of_order(void **state)
 {
-	struct msg m;
+	struct dns_msg m;
 
 	(void)state;
 	response(&m, "www.example.com", SBXFW_DNS_TYPE_A);
@@ -773,7 +706,7 @@ static void test_dns_response_cname_out_of_order(void **state)
 }
 
 /* n0 -> n1 -> ... -> n@hops, with the address at n@hops. */
-static void chain(struct msg *m, unsigned int hops, int reverse)
+static void chain(struct dns_msg *m, unsigned int hops, int reverse)
 {
 	char from[32], to[32];
 	unsigned int i, k;
@@ -798,7 +731,7 @@ static void chain(struct msg *m, unsigned int hops, int reverse)
 
 static void test_dns_response_chain_limit(void **state)
 {
-	struct msg m;
+	struct dns_msg m;
 	int reverse;
 
 	(void)state;
@@ -812,7 +745,7 @@ static void test_dns_response_chain_limit(void **state)
 
 static void test_dns_response_cname_loop(void **state)
 {
-	struct msg m;
+	struct dns_msg m;
 
 	(void)state;
 	response(&m, "a.example", SBXFW_DNS_TYPE_A);
@@ -834,7 +767,7 @@ static void test_dns_response_cname_loop(void **state)
 static void test_dns_response_compression(void **state)
 {
 	size_t at, target;
-	struct msg m;
+	struct dns_msg m;
 
 	(void)state;
 	/* Backward, into the middle of the question: cdn.example.com. */
@@ -919,7 +852,7 @@ static void test_dns_response_compression(void **state)
  */
 static void test_dns_response_pointer_chain(void **state)
 {
-	struct msg m;
+	struct dns_msg m;
 	size_t at, ptrs, i, hops;
 
 	(void)state;
@@ -945,7 +878,7 @@ static void test_dns_response_pointer_chain(void **state)
 
 static void test_dns_response_other_owner(void **state)
 {
-	struct msg m;
+	struct dns_msg m;
 
 	(void)state;
 	response(&m, "www.example.com", SBXFW_DNS_TYPE_A);
@@ -960,12 +893,12 @@ static void test_dns_response_other_owner(void **state)
 
 static void test_dns_response_class(void **state)
 {
-	struct msg m;
+	struct dns_msg m;
 	size_t at;
 
 	(void)state;
 	response(&m, "www.example.com", SBXFW_DNS_TYPE_A);
-	put_rr(&m, NULL, SBXFW_DNS_TYPE_A, 3, 60, "\xc0\x00\x02\x01", 4);
+	put_record(&m, NULL, SBXFW_DNS_TYPE_A, 3, 60, "\xc0\x00\x02\x01", 4);
 	/* A CNAME of class CH is not followed either. */
 	put_owner(&m, NULL);
 	at = begin_rr(&m, SBXFW_DNS_TYPE_CNAME, 3, 60);
@@ -979,14 +912,15 @@ static void test_dns_response_class(void **state)
 
 static void test_dns_response_bad_rdlength(void **state)
 {
-	struct msg m;
+	struct dns_msg m;
 
 	(void)state;
 	response(&m, "www.example.com", SBXFW_DNS_TYPE_A);
-	put_rr(&m, NULL, SBXFW_DNS_TYPE_A, 1, 60, "\xc0\x00\x02\x01\x00", 5);
-	put_rr(&m, NULL, SBXFW_DNS_TYPE_A, 1, 60, "\xc0\x00\x02", 3);
-	put_rr(&m, NULL, SBXFW_DNS_TYPE_AAAA, 1, 60, "\xc0\x00\x02\x02", 4);
-	put_rr(&m, NULL, SBXFW_DNS_TYPE_A, 1, 60, "0123456789abcdef", 16);
+	put_record(&m, NULL, SBXFW_DNS_TYPE_A, 1, 60, "\xc0\x00\x02\x01\x00",
+		   5);
+	put_record(&m, NULL, SBXFW_DNS_TYPE_A, 1, 60, "\xc0\x00\x02", 3);
+	put_record(&m, NULL, SBXFW_DNS_TYPE_AAAA, 1, 60, "\xc0\x00\x02\x02", 4);
+	put_record(&m, NULL, SBXFW_DNS_TYPE_A, 1, 60, "0123456789abcdef", 16);
 	put_a(&m, NULL, "192.0.2.3");
 	set_counts(&m, 5, 0, 0);
 	assert_string_equal(walk(&m), "192.0.2.3");
@@ -994,7 +928,7 @@ static void test_dns_response_bad_rdlength(void **state)
 
 static void test_dns_response_ttl(void **state)
 {
-	struct msg m;
+	struct dns_msg m;
 
 	(void)state;
 	response(&m, "www.example.com", SBXFW_DNS_TYPE_A);
@@ -1014,7 +948,7 @@ static void test_dns_response_ttl(void **state)
 /* Every cut of a message with one record in @section fails. */
 static void check_cuts(unsigned int section)
 {
-	struct msg m, cut;
+	struct dns_msg m, cut;
 	size_t len;
 
 	response(&m, "www.example.com", SBXFW_DNS_TYPE_A);
@@ -1033,7 +967,7 @@ static void check_cuts(unsigned int section)
 
 static void test_dns_response_truncated(void **state)
 {
-	struct msg m;
+	struct dns_msg m;
 
 	(void)state;
 	check_cuts(0);
@@ -1061,7 +995,7 @@ static void test_dns_response_question_only(void **state)
 {
 	struct sbxfw_dns_question q;
 	uint8_t rcode = 0xff;
-	struct msg m;
+	struct dns_msg m;
 
 	(void)state;
 	response(&m, "WWW.example.com", SBXFW_DNS_TYPE_AAAA);
@@ -1080,7 +1014,7 @@ static void test_dns_response_question_only(void **state)
 
 static void test_dns_response_bad_cname(void **state)
 {
-	struct msg m;
+	struct dns_msg m;
 
 	(void)state;
 	/* rdlength one more than the name. */
@@ -1113,7 +1047,7 @@ static void test_dns_response_rcode(void **state)
 	};
 	struct sbxfw_dns_question q;
 	uint8_t rcode;
-	struct msg m;
+	struct dns_msg m;
 	size_t i;
 
 	(void)state;
@@ -1129,7 +1063,7 @@ static void test_dns_response_rcode(void **state)
 static void test_dns_response_rejected(void **state)
 {
 	char name[SBXFW_DNS_NAME_MAX + 2];
-	struct msg m;
+	struct dns_msg m;
 
 	(void)state;
 	response(&m, "www.example.com", SBXFW_DNS_TYPE_A);
@@ -1190,7 +1124,7 @@ static void test_dns_walk_stop(void **state)
 	struct sbxfw_dns_question q;
 	struct seen s;
 	uint8_t rcode;
-	struct msg m;
+	struct dns_msg m;
 
 	(void)state;
 	response(&m, "www.example.com", SBXFW_DNS_TYPE_A);
@@ -1221,7 +1155,7 @@ static void test_dns_walk_misuse(void **state)
 	struct sbxfw_dns_question q;
 	uint8_t rcode, *p;
 	struct seen s;
-	struct msg m;
+	struct dns_msg m;
 	size_t len;
 
 	(void)state;
@@ -1248,7 +1182,7 @@ static void test_dns_walk_misuse(void **state)
 /* Only the first SBXFW_DNS_MAX_RRS answer records count. */
 static void test_dns_walk_max_rrs(void **state)
 {
-	struct msg m;
+	struct dns_msg m;
 	char ip[32];
 	unsigned int i;
 
@@ -1277,7 +1211,7 @@ static void test_dns_refusal(void **state)
 	};
 	struct sbxfw_dns_question q, r;
 	uint8_t out[512], rcode;
-	struct msg m;
+	struct dns_msg m;
 	size_t n;
 
 	(void)state;
@@ -1323,7 +1257,7 @@ static void test_dns_refusal_small(void **state)
 {
 	struct sbxfw_dns_question q;
 	uint8_t out[64];
-	struct msg m;
+	struct dns_msg m;
 
 	(void)state;
 	query(&m, "www.example.com", SBXFW_DNS_TYPE_A);
@@ -1339,7 +1273,7 @@ static void test_dns_hash(void **state)
 {
 	struct sbxfw_dns_question a, b;
 	uint8_t rcode;
-	struct msg m;
+	struct dns_msg m;
 	uint32_t h;
 
 	(void)state;
@@ -1453,7 +1387,7 @@ static void exercise(const uint8_t *b, size_t len)
 	free(p);
 }
 
-static void mutate(struct msg *m)
+static void mutate(struct dns_msg *m)
 {
 	size_t k, pos, rounds = 1 + below(4);
 
@@ -1504,7 +1438,7 @@ static void mutate(struct msg *m)
 
 static void test_dns_mutations(void **state)
 {
-	static struct msg seeds[8], m;
+	static struct dns_msg seeds[8], m;
 	size_t n = 0, i, at, target, ok_query = 0, ok_response = 0;
 	struct sbxfw_dns_question q;
 	uint8_t rcode;
