@@ -31,7 +31,8 @@ if ns_create sbx peer scratch scratch2 &&
 	addr "$peer" eth0 10.77.0.2/24 10.77.0.3/24 fd77::2/64 fd77::3/64; then
 	coproc ip netns exec "$peer" python3 "$SBXFW_SRC/selftests/net/servers.py" "$work/counts" \
 		tcp:10.77.0.2:80 tcp:10.77.0.3:80 tcp:fd77::2:80 udp:10.77.0.2:5000 udp:10.77.0.3:5000
-	ksft_pids+=("$COPROC_PID")
+	servers_pid=$COPROC_PID
+	ksft_pids+=("$servers_pid")
 	read -r -t 30 ready <&"${COPROC[0]}"
 fi
 if [ "${ready:-}" = ready ]; then
@@ -155,5 +156,7 @@ dmesg | sed -n "/$mark/,\$p" >"$work/dmesg"
 t_run "no kernel splat during the fuzz" sh "$SBXFW_SRC/selftests/vm/scan-log.sh" "$work/dmesg"
 
 echo "# nlfuzz.sh ran for $SECONDS s"
+# The servers write their counts into $work when they stop.
+kill "$servers_pid" 2>/dev/null && wait "$servers_pid" 2>/dev/null
 rm -rf "$work"
 t_done
