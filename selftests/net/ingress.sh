@@ -222,14 +222,27 @@ print(next(e[sys.argv[2]] for e in json.load(sys.stdin) if e["netns"] == int(sys
 with_policy "many flows" '{"mode": "custom", "default": "deny", "rules": [
 	{"action": "allow", "protocols": ["udp"], "destinations": ["203.0.113.10/32", "198.51.100.11/32"]},
 	{"action": "deny", "direction": "ingress"}]}'
+# The table fills only if the datagrams leave faster than their flows
+# expire, 30 s after their one packet. A debug kernel (KASAN, lockdep)
+# takes minutes to send them, so the first flows are gone before the last
+# leave: then the bound cannot be seen this way, and its cases say so.
+fill_start=$(cut -d' ' -f1 /proc/uptime)
 t_run "70000 datagrams to distinct ports leave" ip netns exec "$sbx" python3 -c '
 import socket
 s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
 for i in range(70000):
     s.sendto(b"x", ("203.0.113.10" if i < 65535 else "198.51.100.11", i % 65535 + 1))'
-t_run "the flow table holds its bound" test "$(list_field flows)" = 65536
-t_run "the flows it could not hold are counted" \
-	test "$(list_field flows_refused)" -ge $((70000 - 65536))
+fill_took=$(awk -v start="$fill_start" '{ printf "%d", $1 - start }' /proc/uptime)
+echo "# they left in $fill_took s"
+if [ "$fill_took" -lt 25 ]; then
+	t_run "the flow table holds its bound" test "$(list_field flows)" = 65536
+	t_run "the flows it could not hold are counted" \
+		test "$(list_field flows_refused)" -ge $((70000 - 65536))
+else
+	why="sending took $fill_took s: flows expired before the table filled"
+	t_skip "the flow table holds its bound" "$why"
+	t_skip "the flows it could not hold are counted" "$why"
+fi
 # flows_below N: polls (every 2 s, up to 2 minutes) until the table holds
 # fewer than N flows. Earlier tests' TCP flows may linger (2 minutes after
 # a FIN), so "empty" would wait on them.
