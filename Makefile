@@ -1,7 +1,8 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # make            module for KDIR and sbxfwctl
-# make check      every test: unit tests, static checks, both test kernels in QEMU
+# make check      every test: unit tests, fuzzers, static checks, both test
+#                 kernels in QEMU, and a part under the debug kernel if built
 # make check-debug  KUnit and the kselftests under a KASAN/lockdep/kmemleak kernel
 # make demo       the product working in a QEMU VM
 # make bench-lookup  lookup microbenchmark (native), results in build/bench
@@ -38,7 +39,7 @@ check:
 # Builds the debug kernel once (cached outside the checkout), then runs
 # KUnit and the kselftests under it; slow (see docs/testing.md).
 check-debug:
-	selftests/debug/run.sh
+	selftests/run.sh --debug
 
 demo:
 	selftests/vm/demo.sh
